@@ -1,0 +1,21 @@
+// Why this file exists: the single dispatch point from a path to the arrays it holds. Magic
+// bytes decide the format first (npy, zip/npz, MATLAB, HDF5); headerless data falls back to
+// content heuristics (raw binary). Readers for containers may return several arrays.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "formats/array.h"
+#include "formats/raw_reader.h"
+
+namespace specrecon {
+
+// What the first bytes of a file say it is: "npy", "zip", "mat5", "hdf5", "text" or "raw".
+std::string SniffFormat(const std::string& path);
+
+// Reads every array a file holds. Throws Error(kBadInput) naming the file on malformed input or
+// an unsupported container.
+std::vector<NdArray> ReadArrays(const std::string& path, const RawHints& hints);
+
+}  // namespace specrecon

@@ -1,0 +1,30 @@
+// Why this file exists: producers that centre frames (scipy's boundary, torch and librosa's
+// center=True) pad the signal before the first frame, so a plain inverse starts before the
+// original's sample 0. The padding shows in the reconstruction: zeros (constant), a mirror image
+// (reflect) or a repeated sample (edge). This finds the pad, its mode, and the original length
+// (reflect padding at the end, or zero padding after the last sample, gives the exact length).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "inference/evidence.h"
+
+namespace specrecon {
+
+struct BoundaryResult {
+  bool center = false;
+  std::string pad_mode = "none";  // reflect|constant|edge|none
+  int pad = 0;                    // samples to drop at the start
+  size_t length = 0;              // samples of the original signal
+  size_t length_min = 0, length_max = 0;  // range the frame count allows
+  Evidence center_evidence;
+  Evidence length_evidence;
+};
+
+// z: the inverse of all frames (length (frames-1)*hop + n_fft), covered[t] whether any frame's
+// window reaches sample t.
+BoundaryResult InferBoundary(const std::vector<double>& z, int n_fft, int hop, int win_length,
+                             int frames, InferenceLog* log);
+
+}  // namespace specrecon

@@ -1,0 +1,57 @@
+#include "inference/frames.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "src/fft.h"
+
+namespace specrecon {
+
+void ComplexFrame(const std::vector<double>& magnitude, const std::vector<double>& phase,
+                  const Geometry& g, size_t m, std::complex<double>* out) {
+  const int full_bins = g.n_fft / 2 + 1;
+  for (int k = 0; k < full_bins; ++k) {
+    if (static_cast<size_t>(k) >= g.layout.bins) {
+      out[k] = 0.0;  // a dropped Nyquist bin
+      continue;
+    }
+    const size_t i = LayoutIndex(g.layout, m, k);
+    out[k] = std::polar(magnitude[i], phase[i]);
+  }
+}
+
+FramePairs SampleFramePairs(const std::vector<double>& magnitude, const std::vector<double>& phase,
+                            const Geometry& g, int max_pairs) {
+  FramePairs fp;
+  fp.n_fft = g.n_fft;
+  const size_t frames = g.layout.frames;
+  if (frames < 2) return fp;
+  // Energy per frame.
+  std::vector<double> energy(frames, 0.0);
+  for (size_t m = 0; m < frames; ++m)
+    for (size_t k = 0; k < g.layout.bins; ++k) {
+      const double v = magnitude[LayoutIndex(g.layout, m, k)];
+      energy[m] += v * v;
+    }
+  const size_t pairs = std::min<size_t>(max_pairs, frames - 1);
+  const size_t stretch = (frames - 1) / pairs;
+  RealFft fft(g.n_fft);
+  std::vector<std::complex<double>> spec(g.n_fft / 2 + 1);
+  for (size_t p = 0; p < pairs; ++p) {
+    size_t best = p * stretch;
+    for (size_t m = p * stretch; m < (p + 1) * stretch && m + 1 < frames; ++m)
+      if (energy[m] + energy[m + 1] > energy[best] + energy[best + 1]) best = m;
+    if (energy[best] == 0.0 && energy[best + 1] == 0.0) continue;
+    std::vector<double> ya(g.n_fft), yb(g.n_fft);
+    ComplexFrame(magnitude, phase, g, best, spec.data());
+    fft.Inverse(spec.data(), ya.data());
+    ComplexFrame(magnitude, phase, g, best + 1, spec.data());
+    fft.Inverse(spec.data(), yb.data());
+    fp.first.push_back(best);
+    fp.a.push_back(std::move(ya));
+    fp.b.push_back(std::move(yb));
+  }
+  return fp;
+}
+
+}  // namespace specrecon

@@ -1,0 +1,60 @@
+#include "inference/gain.h"
+
+#include <cmath>
+
+namespace specrecon {
+
+GainChoice ChooseGain(double peak, double window_sum) {
+  struct Option {
+    const char* name;
+    double factor;
+  };
+  const Option options[] = {{"none", 1.0}, {"scipy_spectrum", window_sum}};
+  // Score: closeness (in decades) of the peak to a typical level of 0.5, for peaks <= 1.
+  double best_score = -1e300, second_score = -1e300;
+  int best = -1, second = -1;
+  for (int i = 0; i < 2; ++i) {
+    const double p = peak * options[i].factor;
+    if (!(p > 0.0) || p > 1.0 + 1e-6) continue;
+    const double score = -std::abs(std::log10(p / 0.5));
+    if (score > best_score) {
+      second = best;
+      second_score = best_score;
+      best = i;
+      best_score = score;
+    } else if (score > second_score) {
+      second = i;
+      second_score = score;
+    }
+  }
+  GainChoice g;
+  g.evidence.source = "assumed";
+  g.evidence.metric = "-|log10(peak/0.5)|: closeness of the output peak to a typical full-scale level";
+  if (best >= 0) {
+    g.convention = options[best].name;
+    g.factor = options[best].factor;
+    g.evidence.value = g.convention;
+    g.evidence.score = best_score;
+    if (second >= 0) {
+      g.evidence.has_runner_up = true;
+      g.evidence.runner_up_value = options[second].name;
+      g.evidence.runner_up_score = second_score;
+    }
+    g.evidence.note = "the data cannot tell a producer's FFT scaling from the recording's level";
+    return g;
+  }
+  if (peak > 1.0 && peak <= 32768.0 * 1.01) {
+    g.convention = "int16_full_scale";
+    g.factor = 1.0 / 32768.0;
+    g.evidence.value = g.convention;
+    g.evidence.note = "the signal exceeds full scale as if it were 16-bit integer samples; divided by 32768";
+    return g;
+  }
+  g.convention = "normalised";
+  g.factor = peak > 0.0 ? 0.99 / peak : 1.0;
+  g.evidence.value = g.convention;
+  g.evidence.note = "no scaling convention gives a signal within full scale; normalised to peak 0.99";
+  return g;
+}
+
+}  // namespace specrecon

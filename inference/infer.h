@@ -1,0 +1,77 @@
+// Why this file exists: the inference pipeline, from arrays of unknown provenance to STFT
+// parameters with evidence: roles and units, then (magnitude scale x geometry) hypotheses
+// scored by the hop ratio test on a subset of frames, then window, boundary and gain. Every
+// decision lands in `evidence` with its score and runner-up, and in the log.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "formats/array.h"
+#include "inference/evidence.h"
+#include "inference/layout.h"
+#include "src/stft.h"
+#include "src/window.h"
+
+namespace specrecon {
+
+// Hints override inference and are reported as "given".
+struct Hints {
+  std::optional<int> n_fft, hop, win_length;
+  std::optional<WindowSpec> window;  // family (+param when > 0); length in win_length
+  std::optional<std::string> layout, magnitude_scale, phase_units;
+  std::optional<bool> center;
+  std::optional<size_t> length;
+  std::optional<int> magnitude_index, phase_index;  // which input array is which
+};
+
+struct StftParams {
+  int n_fft = 0;
+  int hop = 0;
+  int win_length = 0;
+  WindowSpec window;
+  int offset = 0;
+  bool onesided = true;
+  bool fftshift = false;
+  bool nyquist_dropped = false;
+  std::string phase_reference = "frame_start";
+  bool center = false;
+  std::string pad_mode = "none";
+  int pad = 0;
+  bool detrended = false;
+};
+
+struct InputRole {
+  int array_index = 0;
+  std::string role;  // magnitude|phase|complex
+  std::string layout;
+  std::vector<size_t> shape;  // (frames, bins) or (bins, frames) as laid out
+};
+
+struct InferenceResult {
+  std::vector<InputRole> roles;
+  StftParams params;
+  std::string magnitude_scale = "linear";
+  std::string phase_units = "radians";
+  std::string gain_convention = "none";
+  double gain = 1.0;  // factor applied to the plain reconstruction
+  size_t signal_length = 0;
+  size_t length_min = 0, length_max = 0;
+  std::map<std::string, Evidence> evidence;
+  InferenceLog log;
+
+  // What reconstruction needs: the full spectrogram (linear, plain FFT scale) and the window.
+  Spectrogram spectrogram;
+  std::vector<double> frame_window;  // analysis window placed in the n_fft frame
+  std::vector<double> padded_signal;  // inverse of all frames before trimming
+  size_t uncovered = 0;
+  std::vector<double> hop_digits;  // hop scan, for plots and the report
+};
+
+// Throws Error(kInferenceFailed) when no hypothesis is consistent (the message names the best
+// candidates), Error(kBadInput) when the arrays cannot be a dump (sizes differ, ...).
+InferenceResult Infer(const std::vector<NdArray>& arrays, const Hints& hints);
+
+}  // namespace specrecon

@@ -1,0 +1,123 @@
+#include "inference/roles.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace specrecon {
+namespace {
+constexpr double kPi = 3.14159265358979323846;
+
+// Fraction of values that are exactly a multiple of `half_turn` (0 or +-half_turn), as the DC
+// and Nyquist phases of a real signal are.
+double ZeroPhaseFraction(const std::vector<double>& v, double half_turn) {
+  if (v.empty()) return 0.0;
+  const size_t step = std::max<size_t>(1, v.size() / 200000);
+  size_t hits = 0, total = 0;
+  for (size_t i = 0; i < v.size(); i += step) {
+    ++total;
+    const double a = std::abs(v[i]);
+    if (a <= half_turn * 1e-6 || std::abs(a - half_turn) <= half_turn * 1e-6 ||
+        std::abs(a - 2 * half_turn) <= half_turn * 1e-6)
+      ++hits;
+  }
+  return static_cast<double>(hits) / total;
+}
+}  // namespace
+
+PhaseLikeness ScorePhase(const std::vector<double>& values) {
+  PhaseLikeness p;
+  const ValueStats s = ComputeStats(values);
+  if (s.finite == 0 || s.finite < s.count) return p;
+  struct Range {
+    const char* units;
+    double lo, hi, half_turn;
+  };
+  const double eps = 1e-5;
+  const Range ranges[] = {
+      {"cycles", -0.5, 0.5, 0.5},
+      {"radians", -kPi, kPi, kPi},
+      {"radians_0_2pi", 0.0, 2 * kPi, kPi},
+      {"degrees", -180.0, 180.0, 180.0},
+      {"degrees_0_360", 0.0, 360.0, 180.0},
+  };
+  for (const Range& r : ranges) {
+    if (s.min < r.lo - eps * r.half_turn || s.max > r.hi + eps * r.half_turn) continue;
+    // The range must be used: a phase spreads over most of its interval.
+    const double spread = (s.max - s.min) / (r.hi - r.lo);
+    if (spread < 0.5) continue;
+    const double zero_frac = ZeroPhaseFraction(values, r.half_turn);
+    // Phases fill their range roughly uniformly: rms about (hi-lo)/sqrt(12) around the middle.
+    const double mid = 0.5 * (r.lo + r.hi);
+    const double expected_rms = (r.hi - r.lo) / std::sqrt(12.0);
+    const double centred_rms = std::sqrt(std::max(0.0, s.rms * s.rms - 2 * s.mean * mid + mid * mid));
+    const double uniformity = std::exp(-std::abs(std::log(std::max(1e-12, centred_rms / expected_rms))) * 3);
+    const double score = spread * uniformity * (zero_frac > 0.0 ? 1.0 : 0.7);
+    if (score > p.score) {
+      p.score = score;
+      p.units = r.units;
+    }
+  }
+  return p;
+}
+
+RoleAssignment AssignRoles(const std::vector<NdArray>& arrays, std::optional<int> forced_magnitude,
+                           std::optional<int> forced_phase) {
+  RoleAssignment r;
+  const PhaseLikeness p0 = ScorePhase(arrays[0].values);
+  const PhaseLikeness p1 = ScorePhase(arrays[1].values);
+  if (forced_magnitude) {
+    r.magnitude = *forced_magnitude;
+    r.phase = 1 - r.magnitude;
+  } else if (forced_phase) {
+    r.phase = *forced_phase;
+    r.magnitude = 1 - r.phase;
+  } else if (p0.score > p1.score) {
+    r.magnitude = 1;
+    r.phase = 0;
+  } else {
+    r.magnitude = 0;
+    r.phase = 1;
+  }
+  const PhaseLikeness& ph = r.phase == 0 ? p0 : p1;
+  const PhaseLikeness& mg = r.phase == 0 ? p1 : p0;
+  r.score = ph.score - mg.score;
+  r.phase_units = ph.units.empty() ? "radians" : ph.units;
+  return r;
+}
+
+std::vector<double> PhaseToRadians(const std::vector<double>& values, const std::string& units) {
+  double scale = 1.0;
+  if (units == "degrees" || units == "degrees_0_360") scale = kPi / 180.0;
+  else if (units == "cycles") scale = 2 * kPi;
+  std::vector<double> out(values.size());
+  for (size_t i = 0; i < values.size(); ++i) out[i] = values[i] * scale;
+  return out;
+}
+
+std::vector<std::string> MagnitudeScaleCandidates(const ValueStats& stats) {
+  if (stats.negative == 0) return {"linear", "power", "db20", "db10", "ln", "log10"};
+  return {"db20", "db10", "ln", "log10"};
+}
+
+std::vector<double> MagnitudeToLinear(const std::vector<double>& values, const std::string& scale) {
+  std::vector<double> out(values.size());
+  double vmax = -INFINITY;
+  for (double v : values) if (std::isfinite(v)) vmax = std::max(vmax, v);
+  // Logarithmic scales are taken relative to the maximum, which only sets the (unknown) gain
+  // and keeps exp() in range.
+  for (size_t i = 0; i < values.size(); ++i) {
+    const double v = values[i];
+    double m;
+    if (scale == "linear") m = v;
+    else if (scale == "power") m = std::sqrt(std::max(0.0, v));
+    else if (scale == "db20") m = std::pow(10.0, (v - vmax) / 20.0);
+    else if (scale == "db10") m = std::pow(10.0, (v - vmax) / 10.0);
+    else if (scale == "ln") m = std::exp(v - vmax);
+    else if (scale == "log10") m = std::pow(10.0, v - vmax);
+    else m = v;
+    out[i] = std::isfinite(m) ? m : 0.0;
+  }
+  return out;
+}
+
+}  // namespace specrecon

@@ -1,0 +1,225 @@
+#include "inference/window_fit.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "inference/evidence.h"
+#include "src/stft.h"
+
+namespace specrecon {
+
+RatioStats ComputeRatioStats(const FramePairs& pairs, int hop) {
+  RatioStats s;
+  s.n_fft = pairs.n_fft;
+  s.hop = hop;
+  const int span = std::max(0, pairs.n_fft - hop);
+  s.suu.assign(span, 0.0);
+  s.suv.assign(span, 0.0);
+  s.svv.assign(span, 0.0);
+  for (size_t p = 0; p < pairs.a.size(); ++p) {
+    const std::vector<double>& ya = pairs.a[p];
+    const std::vector<double>& yb = pairs.b[p];
+    for (int n = 0; n < span; ++n) {
+      const double u = yb[n], v = ya[n + hop];
+      s.suu[n] += u * u;
+      s.suv[n] += u * v;
+      s.svv[n] += v * v;
+    }
+  }
+  return s;
+}
+
+void MeasureSupport(const FramePairs& pairs, double rel_threshold, int* begin, int* end) {
+  const int n = pairs.n_fft;
+  std::vector<double> e(n, 0.0);
+  for (size_t p = 0; p < pairs.a.size(); ++p)
+    for (int i = 0; i < n; ++i) e[i] += pairs.a[p][i] * pairs.a[p][i] + pairs.b[p][i] * pairs.b[p][i];
+  const double emax = *std::max_element(e.begin(), e.end());
+  *begin = 0;
+  *end = n;
+  if (!(emax > 0.0)) return;
+  int b = 0, en = n;
+  while (b < n && e[b] <= rel_threshold * emax) ++b;
+  while (en > b && e[en - 1] <= rel_threshold * emax) --en;
+  *begin = b;
+  *end = en;
+}
+
+namespace {
+
+int TrailingZeros(int v) {
+  int z = 0;
+  while (v > 0 && (v & 1) == 0 && z < 16) {
+    v >>= 1;
+    ++z;
+  }
+  return z;
+}
+
+// Prior preference among candidates that fit equally well: lower is better.
+std::vector<int> PriorKey(const WindowCandidate& c, int n_fft) {
+  const int l = c.spec.length;
+  const bool conventional_offset = c.offset == 0 || c.offset == (n_fft - l) / 2;
+  const int variant = c.spec.open_ends ? 2 : c.spec.symmetric ? 1 : 0;
+  return {WindowFamilyHasParam(c.spec.family) ? 1 : 0, conventional_offset ? 0 : 1,
+          -TrailingZeros(l), l == n_fft ? 0 : 1, variant,
+          static_cast<int>(c.spec.family)};
+}
+
+struct ParamRange {
+  double lo, hi;
+  std::vector<double> grid;
+};
+
+ParamRange RangeFor(WindowFamily f, int length) {
+  ParamRange r;
+  if (f == WindowFamily::kKaiser) {
+    r.lo = 0.0;
+    r.hi = 40.0;
+    for (double b = 0.0; b <= 40.0; b += 2.0) r.grid.push_back(b);
+  } else if (f == WindowFamily::kGaussian) {
+    r.lo = 0.01 * length;
+    r.hi = 2.0 * length;
+    for (double q = 0.02; q <= 1.0; q *= 1.3) r.grid.push_back(q * length);
+  } else {
+    r.lo = 0.0;
+    r.hi = 1.0;
+    for (double a = 0.05; a < 1.0; a += 0.1) r.grid.push_back(a);
+  }
+  return r;
+}
+
+bool SamePlacedWindow(const WindowCandidate& a, const WindowCandidate& b, int n_fft) {
+  const std::vector<double> wa = PlaceWindow(MakeWindow(a.spec), n_fft, a.offset);
+  const std::vector<double> wb = PlaceWindow(MakeWindow(b.spec), n_fft, b.offset);
+  double peak = 0.0, diff = 0.0;
+  for (int i = 0; i < n_fft; ++i) {
+    peak = std::max(peak, std::abs(wa[i]));
+    diff = std::max(diff, std::abs(wa[i] - wb[i]));
+  }
+  return diff <= 1e-9 * peak;
+}
+
+}  // namespace
+
+WindowFit FitWindow(const FramePairs& pairs, int hop, const WindowFitOptions& options) {
+  WindowFit fit;
+  const int n = pairs.n_fft;
+  const RatioStats stats = ComputeRatioStats(pairs, hop);
+  MeasureSupport(pairs, 1e-10, &fit.support_begin, &fit.support_end);
+
+  std::vector<WindowFamily> families = AllWindowFamilies();
+  if (options.family_given) families = {options.given.family};
+
+  std::vector<WindowCandidate> all;
+  auto evaluate = [&](WindowCandidate c) {
+    if (c.offset < 0 || c.offset + c.spec.length > n || c.spec.length < 2) return;
+    c.inconsistency = RatioInconsistency(stats, PlaceWindow(MakeWindow(c.spec), n, c.offset));
+    c.digits = Digits(c.inconsistency);
+    all.push_back(c);
+  };
+
+  const int margin = 4;
+  for (int off = fit.support_begin - margin; off <= fit.support_begin; ++off) {
+    for (int end = fit.support_end; end <= fit.support_end + margin; ++end) {
+      const int len = end - off;
+      if (off < 0 || end > n || len < 2) continue;
+      if (options.win_length > 0 && len != options.win_length) continue;
+      for (WindowFamily f : families) {
+        for (int variant = 0; variant < 3; ++variant) {
+          WindowSpec spec;
+          spec.family = f;
+          spec.length = len;
+          spec.symmetric = variant >= 1;
+          spec.open_ends = variant == 2;
+          WindowCandidate c;
+          c.spec = spec;
+          c.offset = off;
+          if (!WindowFamilyHasParam(f)) {
+            evaluate(c);
+          } else if (options.family_given && options.given.param > 0) {
+            c.spec.param = options.given.param;
+            evaluate(c);
+          } else {
+            for (double p : RangeFor(f, len).grid) {
+              c.spec.param = p;
+              evaluate(c);
+            }
+          }
+        }
+      }
+    }
+  }
+  // A window length given as a hint may lie outside the measured support's margins.
+  if (all.empty() && options.win_length > 0) {
+    for (WindowFamily f : families) {
+      for (int off : {0, (n - options.win_length) / 2}) {
+        WindowCandidate c;
+        c.spec.family = f;
+        c.spec.length = options.win_length;
+        c.spec.param = options.given.param > 0 ? options.given.param : RangeFor(f, options.win_length).grid[RangeFor(f, options.win_length).grid.size() / 2];
+        c.offset = off;
+        evaluate(c);
+      }
+    }
+  }
+  if (all.empty()) return fit;
+
+  // Refine the parameter of the best few parametric candidates with Ceres.
+  std::sort(all.begin(), all.end(),
+            [](const WindowCandidate& a, const WindowCandidate& b) { return a.inconsistency < b.inconsistency; });
+  int refined = 0;
+  std::vector<WindowCandidate> extra;
+  for (const WindowCandidate& c : all) {
+    if (refined >= 4) break;
+    if (!WindowFamilyHasParam(c.spec.family)) continue;
+    if (options.family_given && options.given.param > 0) continue;
+    ++refined;
+    const ParamRange range = RangeFor(c.spec.family, c.spec.length);
+    WindowSpec spec = c.spec;
+    const int off = c.offset;
+    auto make = [spec, off, n](double p) mutable {
+      spec.param = p;
+      return PlaceWindow(MakeWindow(spec), n, off);
+    };
+    const ParamFitResult pf = FitWindowParam(stats, make, c.spec.param, range.lo, range.hi);
+    WindowCandidate r = c;
+    r.spec.param = pf.param;
+    r.inconsistency = pf.inconsistency;
+    r.digits = Digits(pf.inconsistency);
+    if (r.inconsistency < c.inconsistency) {
+      extra.push_back(r);
+      if (fit.param_fit.iterations == 0 || pf.inconsistency < fit.param_fit.inconsistency) fit.param_fit = pf;
+    }
+  }
+  all.insert(all.end(), extra.begin(), extra.end());
+  std::sort(all.begin(), all.end(),
+            [](const WindowCandidate& a, const WindowCandidate& b) { return a.inconsistency < b.inconsistency; });
+
+  // Tie group: candidates within a factor of the best (the data's noise floor).
+  const double best_r = all.front().inconsistency;
+  const double tie_limit = 4.0 * best_r + 1e-15;
+  std::vector<WindowCandidate> ties;
+  for (const WindowCandidate& c : all)
+    if (c.inconsistency <= tie_limit) ties.push_back(c);
+  std::stable_sort(ties.begin(), ties.end(), [n](const WindowCandidate& a, const WindowCandidate& b) {
+    return PriorKey(a, n) < PriorKey(b, n);
+  });
+  fit.best = ties.front();
+  for (const WindowCandidate& c : ties)
+    if (&c != &ties.front() && SamePlacedWindow(c, fit.best, n)) fit.tied.push_back(c);
+  // Runner-up: the best candidate that is a different window (another family or shape).
+  for (const WindowCandidate& c : all) {
+    if (c.spec.family == fit.best.spec.family) continue;
+    fit.runner_up = c;
+    break;
+  }
+  for (size_t i = 0; i < all.size() && fit.ranked.size() < 12; ++i) {
+    bool dup = false;
+    for (const WindowCandidate& r : fit.ranked) dup = dup || r.spec.family == all[i].spec.family;
+    if (!dup) fit.ranked.push_back(all[i]);
+  }
+  return fit;
+}
+
+}  // namespace specrecon

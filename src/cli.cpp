@@ -1,0 +1,291 @@
+#include "src/cli.h"
+
+#include <boost/program_options.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <unistd.h>
+
+#include "formats/reader.h"
+#include "src/errors.h"
+#include "src/pipeline.h"
+#include "src/report.h"
+
+namespace po = boost::program_options;
+
+namespace specrecon {
+namespace {
+
+const char* kVersion = "specrecon 0.1.0";
+
+const char* kTopHelp =
+    "specrecon: recover audio and STFT parameters from undocumented spectrogram dumps.\n"
+    "\n"
+    "Usage:\n"
+    "  specrecon reconstruct FILE... -o OUT.wav [--report REPORT.json] [--sample-rate HZ] [hints]\n"
+    "  specrecon infer FILE... [--json]        inference only: the report, no audio\n"
+    "  specrecon inspect FILE...                what each file holds, as read\n"
+    "  specrecon COMMAND --help                 options of a command\n"
+    "\n"
+    "FILE... is a magnitude file and a phase file in any order (raw binary dumps).\n"
+    "Exit codes: 0 success, 2 usage error, 3 unreadable or malformed input,\n"
+    "            4 inference failed, 5 output could not be written.\n";
+
+struct Parsed {
+  RunOptions run;
+  std::string out_path, report_path, format = "float32";
+  bool json = false, verbose = false, help = false;
+};
+
+po::options_description InputOptions() {
+  po::options_description d("Inputs and hints (hints override inference and are reported as given)");
+  d.add_options()
+      ("magnitude", po::value<std::string>(), "this file is the magnitude")
+      ("phase", po::value<std::string>(), "this file is the phase")
+      ("dtype", po::value<std::string>(), "element type of raw files: float32|float64|float16|int16|int32|int8|uint8")
+      ("byte-order", po::value<std::string>(), "byte order of raw files: little|big")
+      ("header-bytes", po::value<uint64_t>(), "bytes to skip at the start of raw files")
+      ("n-fft", po::value<int>(), "FFT size")
+      ("hop", po::value<int>(), "hop in samples")
+      ("win-length", po::value<int>(), "window length in samples")
+      ("window", po::value<std::string>(), "window family NAME[:PARAM], e.g. hann, kaiser:8")
+      ("layout", po::value<std::string>(), "frames_x_bins (each frame contiguous) or bins_x_frames")
+      ("magnitude-scale", po::value<std::string>(), "linear|power|db20|db10|ln|log10")
+      ("phase-units", po::value<std::string>(), "radians|radians_0_2pi|degrees|cycles")
+      ("center", po::value<std::string>(), "true|false: frames were centred with padding")
+      ("length", po::value<size_t>(), "length of the original signal in samples")
+      ("sample-rate", po::value<int>(), "sample rate for the WAV when the dump does not tell it")
+      ("verbose,v", po::bool_switch(), "print the inference log on stderr")
+      ("help,h", po::bool_switch(), "this help");
+  return d;
+}
+
+void CheckPositive(const po::variables_map& vm, const char* name) {
+  if (vm.count(name) && vm[name].as<int>() < 1)
+    ThrowUsage(std::string("--") + name + " = " + std::to_string(vm[name].as<int>()) + ". Violated: " + name + " >= 1");
+}
+
+Parsed Parse(const std::string& command, const std::vector<std::string>& args, std::ostream& out) {
+  po::options_description opts = InputOptions();
+  if (command == "reconstruct") {
+    opts.add_options()
+        ("output,o", po::value<std::string>(), "output WAV path (required)")
+        ("report", po::value<std::string>(), "write the JSON report here")
+        ("format", po::value<std::string>()->default_value("float32"), "WAV sample format: float32|pcm16|pcm24");
+  } else if (command == "infer") {
+    opts.add_options()("json", po::bool_switch(), "print the JSON report on stdout");
+  }
+  po::options_description hidden;
+  hidden.add_options()("files", po::value<std::vector<std::string>>(), "input files");
+  po::options_description all;
+  all.add(opts).add(hidden);
+  po::positional_options_description pos;
+  pos.add("files", -1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    ThrowUsage(e.what());
+  }
+  Parsed p;
+  if (vm["help"].as<bool>()) {
+    p.help = true;
+    out << "Usage: specrecon " << command << " FILE... [options]\n\n";
+    if (command == "reconstruct")
+      out << "Reconstructs audio from a magnitude and a phase dump, inferring every STFT parameter\n"
+             "not given. Example:\n  specrecon reconstruct spectrogram.bin phases.bin -o out.wav --report r.json\n\n";
+    else if (command == "infer")
+      out << "Infers the STFT parameters and prints them (brief on stderr, JSON with --json).\n"
+             "Example:\n  specrecon infer spectrogram.bin phases.bin --json\n\n";
+    else
+      out << "Prints what each file holds as read: format, element type, byte order, header,\n"
+             "size, value ranges, and the runner-up reading. Example:\n  specrecon inspect spectrogram.bin\n\n";
+    out << opts;
+    return p;
+  }
+  if (vm.count("files")) p.run.files = vm["files"].as<std::vector<std::string>>();
+  if (vm.count("magnitude")) p.run.magnitude_path = vm["magnitude"].as<std::string>();
+  if (vm.count("phase")) p.run.phase_path = vm["phase"].as<std::string>();
+  if (vm.count("dtype")) {
+    p.run.raw.dtype = vm["dtype"].as<std::string>();
+    if (ElementSize(*p.run.raw.dtype) == 0) ThrowUsage("--dtype " + *p.run.raw.dtype + " is not one of float32|float64|float16|int16|int32|int8|uint8");
+  }
+  if (vm.count("byte-order")) {
+    p.run.raw.byte_order = vm["byte-order"].as<std::string>();
+    if (*p.run.raw.byte_order != "little" && *p.run.raw.byte_order != "big") ThrowUsage("--byte-order must be little or big");
+  }
+  if (vm.count("header-bytes")) p.run.raw.header_bytes = vm["header-bytes"].as<uint64_t>();
+  for (const char* n : {"n-fft", "hop", "win-length", "sample-rate"}) CheckPositive(vm, n);
+  Hints& h = p.run.hints;
+  if (vm.count("n-fft")) h.n_fft = vm["n-fft"].as<int>();
+  if (vm.count("hop")) h.hop = vm["hop"].as<int>();
+  if (vm.count("win-length")) h.win_length = vm["win-length"].as<int>();
+  if (h.win_length && h.n_fft && *h.win_length > *h.n_fft)
+    ThrowUsage("--win-length " + std::to_string(*h.win_length) + " > --n-fft " + std::to_string(*h.n_fft) + ". Violated: win_length <= n_fft");
+  if (vm.count("window")) {
+    const std::string s = vm["window"].as<std::string>();
+    const size_t colon = s.find(':');
+    const auto fam = ParseWindowFamily(s.substr(0, colon));
+    if (!fam || *fam == WindowFamily::kCustom) ThrowUsage("--window " + s + ": unknown window family");
+    WindowSpec spec;
+    spec.family = *fam;
+    if (colon != std::string::npos) {
+      try {
+        spec.param = std::stod(s.substr(colon + 1));
+      } catch (...) {
+        ThrowUsage("--window " + s + ": the parameter after ':' is not a number");
+      }
+    }
+    h.window = spec;
+  }
+  if (vm.count("layout")) h.layout = vm["layout"].as<std::string>();
+  if (vm.count("magnitude-scale")) {
+    h.magnitude_scale = vm["magnitude-scale"].as<std::string>();
+    const std::string& m = *h.magnitude_scale;
+    if (m != "linear" && m != "power" && m != "db20" && m != "db10" && m != "ln" && m != "log10")
+      ThrowUsage("--magnitude-scale " + m + " is not one of linear|power|db20|db10|ln|log10");
+  }
+  if (vm.count("phase-units")) {
+    h.phase_units = vm["phase-units"].as<std::string>();
+    const std::string& u = *h.phase_units;
+    if (u != "radians" && u != "radians_0_2pi" && u != "degrees" && u != "cycles")
+      ThrowUsage("--phase-units " + u + " is not one of radians|radians_0_2pi|degrees|cycles");
+  }
+  if (vm.count("center")) {
+    const std::string c = vm["center"].as<std::string>();
+    if (c == "true" || c == "1" || c == "yes") h.center = true;
+    else if (c == "false" || c == "0" || c == "no") h.center = false;
+    else ThrowUsage("--center " + c + " is not true or false");
+  }
+  if (vm.count("length")) h.length = vm["length"].as<size_t>();
+  if (vm.count("sample-rate")) p.run.sample_rate = vm["sample-rate"].as<int>();
+  p.verbose = vm["verbose"].as<bool>();
+  if (command == "reconstruct") {
+    if (!vm.count("output")) ThrowUsage("reconstruct needs -o OUT.wav");
+    p.out_path = vm["output"].as<std::string>();
+    if (vm.count("report")) p.report_path = vm["report"].as<std::string>();
+    p.format = vm["format"].as<std::string>();
+    if (!ParseWavFormat(p.format, &p.run.wav_format)) ThrowUsage("--format " + p.format + " is not float32, pcm16 or pcm24");
+  }
+  if (command == "infer") p.json = vm["json"].as<bool>();
+  if (p.run.files.empty() && !p.run.magnitude_path && !p.run.phase_path) ThrowUsage(command + " needs at least one input file");
+  return p;
+}
+
+void WriteTextAtomically(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".specrecon-tmp-" + std::to_string(::getpid());
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (!f) ThrowOutputFailed(path, "cannot create");
+    f << text;
+    f.flush();
+    if (!f) {
+      std::remove(tmp.c_str());
+      ThrowOutputFailed(path, "write failed");
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    ThrowOutputFailed(path, "cannot rename into place");
+  }
+}
+
+int Inspect(const Parsed& p, std::ostream& out) {
+  std::vector<std::string> files = p.run.files;
+  if (p.run.magnitude_path) files.push_back(*p.run.magnitude_path);
+  if (p.run.phase_path) files.push_back(*p.run.phase_path);
+  for (const std::string& f : files) {
+    const std::vector<NdArray> arrays = ReadArrays(f, p.run.raw);
+    for (const NdArray& a : arrays) {
+      const ValueStats s = ComputeStats(a.values);
+      out << f << ":\n";
+      out << "  format       " << a.info.format << "\n";
+      out << "  dtype        " << a.info.dtype << " (" << a.info.byte_order << " endian), score "
+          << a.info.score << "\n";
+      if (!a.info.runner_up.empty())
+        out << "  runner-up    " << a.info.runner_up << ", score " << a.info.runner_up_score << "\n";
+      out << "  header       " << a.info.header_bytes << " bytes\n";
+      out << "  shape        [";
+      for (size_t i = 0; i < a.info.shape.size(); ++i) out << (i ? ", " : "") << a.info.shape[i];
+      out << "]" << (a.info.fortran_order ? " (column-major)" : "") << "\n";
+      out << "  values       min " << s.min << ", max " << s.max << ", mean " << s.mean << ", rms "
+          << s.rms << "; " << (s.count - s.finite) << " non-finite, " << s.negative << " negative, "
+          << s.zeros << " zero\n";
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  try {
+    if (args.empty()) {
+      err << kTopHelp;
+      return static_cast<int>(ExitCode::kUsage);
+    }
+    const std::string command = args[0];
+    if (command == "--help" || command == "-h" || command == "help") {
+      out << kTopHelp;
+      return 0;
+    }
+    if (command == "--version") {
+      out << kVersion << "\n";
+      return 0;
+    }
+    if (command != "reconstruct" && command != "infer" && command != "inspect")
+      ThrowUsage("unknown command '" + command + "' (reconstruct, infer, inspect; see --help)");
+    const std::vector<std::string> rest(args.begin() + 1, args.end());
+    Parsed p = Parse(command, rest, out);
+    if (p.help) return 0;
+    if (command == "inspect") return Inspect(p, out);
+
+    RunResult run = RunInference(p.run);
+    if (p.verbose)
+      for (const std::string& line : run.inference.log.lines()) err << "  " << line << "\n";
+    Reconstruct(&run);
+    if (command == "infer") {
+      if (p.json) out << BuildReport(run, false).dump(2) << "\n";
+      err << BriefReport(run);
+      return 0;
+    }
+    // reconstruct: the WAV, then the report; each written to a temporary file and renamed.
+    run.wav = WriteWav(p.out_path, run.signal, run.sample_rate, p.run.wav_format);
+    run.wrote_wav = true;
+    if (!p.report_path.empty()) {
+      try {
+        WriteTextAtomically(p.report_path, BuildReport(run, true).dump(2) + "\n");
+      } catch (const Error&) {
+        std::remove(p.out_path.c_str());  // no partial output
+        throw;
+      }
+    }
+    err << BriefReport(run);
+    char buf[256];
+    std::snprintf(buf, sizeof buf, "  wrote %s: %zu samples at %d Hz (%s), consistency %.1f dB%s\n",
+                  p.out_path.c_str(), run.signal.size(), run.sample_rate,
+                  run.sample_rate_source.c_str(), run.consistency_db,
+                  run.wav.clipped ? ", CLIPPED samples" : "");
+    err << buf;
+    if (run.wav.clipped) err << "  warning: " << run.wav.clipped << " samples were clipped to full scale\n";
+    if (run.wav.non_finite) err << "  warning: " << run.wav.non_finite << " NaN/Inf samples written as 0\n";
+    return 0;
+  } catch (const Error& e) {
+    if (!e.details.empty()) {
+      err << "inference log:\n";
+      for (const std::string& line : e.details) err << "  " << line << "\n";
+    }
+    err << e.Line() << "\n";
+    return static_cast<int>(e.code());
+  } catch (const std::bad_alloc&) {
+    err << "error: out of memory\n";
+    return static_cast<int>(ExitCode::kBadInput);
+  } catch (const std::exception& e) {
+    err << "error: " << e.what() << "\n";
+    return static_cast<int>(ExitCode::kBadInput);
+  }
+}
+
+}  // namespace specrecon

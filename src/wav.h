@@ -1,0 +1,32 @@
+// Why this file exists: write the reconstructed signal as a WAV file through libsndfile, never
+// half-written (temporary file in the target directory, renamed into place only when complete)
+// and never silently wrapped around: samples beyond full scale are clipped and counted for PCM.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace specrecon {
+
+enum class WavFormat { kFloat32, kPcm16, kPcm24 };
+
+// "float" / "float32", "pcm16", "pcm24" (also "16", "24", "32f").
+bool ParseWavFormat(const std::string& name, WavFormat* out);
+const char* WavFormatName(WavFormat format);
+
+struct WavWriteResult {
+  size_t clipped = 0;      // PCM samples beyond [-1, 1] that were clipped
+  size_t non_finite = 0;   // NaN/Inf samples, written as 0
+};
+
+// Writes mono samples at `sample_rate`. Throws Error(kOutputFailed) naming the path on failure;
+// on failure the destination is left as it was.
+WavWriteResult WriteWav(const std::string& path, const std::vector<double>& samples,
+                        int sample_rate, WavFormat format);
+
+// Reads a WAV (or any libsndfile format) as doubles in [-1, 1], first channel. Throws
+// Error(kBadInput). Used by tests and the sample checks.
+std::vector<double> ReadWav(const std::string& path, int* sample_rate);
+
+}  // namespace specrecon
