@@ -28,12 +28,15 @@ double ReflectMismatch(const std::vector<double>& z, long p, long n) {
 
 }  // namespace
 
-BoundaryResult InferBoundary(const std::vector<double>& z, int n_fft, int hop, int win_length,
-                             int frames, InferenceLog* log) {
+BoundaryResult InferBoundary(const std::vector<double>& z, int n_fft, int hop,
+                             const std::vector<int>& win_lengths, int frames, InferenceLog* log) {
   BoundaryResult r;
+  int win_length = win_lengths.front();
+  r.win_length_used = win_length;
   const double total = Energy(z, 0, z.size());
   const double mean_energy = z.empty() ? 0.0 : total / z.size();
-  std::vector<int> pads = {win_length / 2, n_fft / 2};
+  std::vector<int> pads = {n_fft / 2};
+  for (int l : win_lengths) pads.push_back(l / 2);
   std::sort(pads.begin(), pads.end());
   pads.erase(std::unique(pads.begin(), pads.end()), pads.end());
 
@@ -71,6 +74,13 @@ BoundaryResult InferBoundary(const std::vector<double>& z, int n_fft, int hop, i
   if (!options.empty() && options.front().digits >= accept) {
     r.center = true;
     r.pad = options.front().pad;
+    if (r.pad != win_length / 2 && r.pad != n_fft / 2)
+      for (int l : win_lengths)
+        if (l / 2 == r.pad) {
+          win_length = l;
+          r.win_length_used = l;
+          break;
+        }
     r.pad_mode = options.front().mode;
     r.center_evidence.value = {{"center", true}, {"pad", r.pad}, {"pad_mode", r.pad_mode}};
     r.center_evidence.score = options.front().digits;

@@ -18,13 +18,17 @@ struct BoundaryResult {
   int pad = 0;                    // samples to drop at the start
   size_t length = 0;              // samples of the original signal
   size_t length_min = 0, length_max = 0;  // range the frame count allows
+  int win_length_used = 0;
   Evidence center_evidence;
   Evidence length_evidence;
 };
 
 // z: the inverse of all frames (length (frames-1)*hop + n_fft), covered[t] whether any frame's
 // window reaches sample t.
-BoundaryResult InferBoundary(const std::vector<double>& z, int n_fft, int hop, int win_length,
-                             int frames, InferenceLog* log);
+// win_lengths: the inferred window length first, then lengths of windows that tie with it
+// (periodic L = symmetric L+1): scipy pads win_length/2, torch and librosa n_fft/2, so the pad
+// found can tell tied windows apart. `win_length_used` says which length the pad matched.
+BoundaryResult InferBoundary(const std::vector<double>& z, int n_fft, int hop,
+                             const std::vector<int>& win_lengths, int frames, InferenceLog* log);
 
 }  // namespace specrecon

@@ -33,12 +33,17 @@ double HopInconsistency(const FramePairs& pairs, int a, int max_positions) {
   return std::max(0.0, num / den);
 }
 
-HopScan ScanHops(const FramePairs& pairs, int max_hop) {
+HopScan ScanHops(const FramePairs& pairs, int max_hop, int max_positions) {
   HopScan s;
   max_hop = std::min(max_hop, pairs.n_fft - 1);
   s.digits.assign(std::max(0, max_hop) + 1, 0.0);
   for (int a = 1; a <= max_hop; ++a) {
-    s.digits[a] = Digits(HopInconsistency(pairs, a));
+    s.digits[a] = Digits(HopInconsistency(pairs, a, max_positions));
+  }
+  if (max_hop >= 1) {
+    std::vector<double> sorted(s.digits.begin() + 1, s.digits.end());
+    std::nth_element(sorted.begin(), sorted.begin() + sorted.size() / 2, sorted.end());
+    s.median_digits = sorted[sorted.size() / 2];
   }
   for (int a = 1; a <= max_hop; ++a) {
     if (s.best == 0 || s.digits[a] > s.best_digits) {

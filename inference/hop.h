@@ -16,13 +16,17 @@ struct HopScan {
   double best_digits = 0.0;
   int runner_up = 0;
   double runner_up_digits = 0.0;
+  double median_digits = 0.0;  // typical score of a wrong hop
   std::vector<double> digits;  // digits[a] for a = 0..max_hop (digits[0] unused = 0)
+  // Margin of the best hop over the typical wrong one: the hypothesis score. A degenerate
+  // hypothesis (a few dominant cells) fits every hop and so has no margin.
+  double margin() const { return best_digits - median_digits; }
 };
 
 // Inconsistency (not digits) of hop `a` on the frame pairs; 1.0 when nothing overlaps.
 double HopInconsistency(const FramePairs& pairs, int a, int max_positions = 256);
 
 // Scans a = 1..max_hop (max_hop < n_fft). The runner-up is the best hop that is not the winner.
-HopScan ScanHops(const FramePairs& pairs, int max_hop);
+HopScan ScanHops(const FramePairs& pairs, int max_hop, int max_positions = 256);
 
 }  // namespace specrecon

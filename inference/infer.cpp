@@ -144,7 +144,7 @@ InferenceResult Infer(const std::vector<NdArray>& arrays, const Hints& hints) {
                          "(is the phase file a phase of a real signal's STFT?)", log.lines());
   std::vector<LayoutHypothesis> tried;
   for (const LayoutHypothesis& l : layouts) {
-    if (tried.size() >= 3) break;
+    if (tried.size() >= 6) break;
     tried.push_back(l);
     log.Addf("layout: %s, %zu frames x %zu bins: DC zero-phase %.3f, last bin %.3f, interior %.3f",
              LayoutName(l.layout), l.frames, l.bins, l.dc_zero_fraction, l.nyquist_zero_fraction,
@@ -156,31 +156,51 @@ InferenceResult Infer(const std::vector<NdArray>& arrays, const Hints& hints) {
   if (r.magnitude_scale == "complex") scales = {"linear"};
   else if (hints.magnitude_scale) scales = {*hints.magnitude_scale};
   else scales = MagnitudeScaleCandidates(mstats);
-  std::vector<Hypothesis> hyps;
+  // Screening: every (scale, layout, geometry) on few frame pairs and positions; then the best
+  // few confirmed on more. Scores are margins (best hop over the typical wrong hop) in digits.
+  std::vector<Hypothesis> screened;
+  std::map<std::string, std::vector<double>> linear_by_scale;
   for (const std::string& scale : scales) {
-    const std::vector<double> lin = MagnitudeToLinear(magnitude, scale);
+    linear_by_scale[scale] = MagnitudeToLinear(magnitude, scale);
+    const std::vector<double>& lin = linear_by_scale[scale];
     for (const LayoutHypothesis& l : tried) {
       for (const Geometry& g : GeometriesFor(l, hints)) {
-        if (g.n_fft < 2) continue;
-        const FramePairs pairs = SampleFramePairs(lin, phase, g, 32);
-        Hypothesis h;
-        h.scale = scale;
-        h.geometry = g;
+        if (g.n_fft < 2 || g.n_fft > (1 << 20)) continue;
+        const FramePairs pairs = SampleFramePairs(lin, phase, g, 12);
         if (pairs.a.size() < 2) {
           log.Addf("hypothesis %s, n_fft %d: fewer than 2 non-silent frame pairs", scale.c_str(), g.n_fft);
           continue;
         }
+        Hypothesis h;
+        h.scale = scale;
+        h.geometry = g;
         if (hints.hop) {
           h.scan.best = *hints.hop;
-          h.scan.best_digits = Digits(HopInconsistency(pairs, *hints.hop));
+          h.scan.best_digits = Digits(HopInconsistency(pairs, *hints.hop, 64));
         } else {
-          h.scan = ScanHops(pairs, g.n_fft - 1);
+          h.scan = ScanHops(pairs, g.n_fft - 1, 64);
         }
-        h.digits = h.scan.best_digits;
-        log.Add("hypothesis: " + DescribeHypothesis(h));
-        hyps.push_back(h);
+        h.digits = h.scan.margin();
+        screened.push_back(h);
       }
     }
+  }
+  std::stable_sort(screened.begin(), screened.end(),
+                   [](const Hypothesis& a, const Hypothesis& b) { return a.digits > b.digits; });
+  std::vector<Hypothesis> hyps;
+  for (size_t i = 0; i < screened.size(); ++i) {
+    Hypothesis h = screened[i];
+    if (i < 4) {  // confirm on more frames and positions
+      const FramePairs pairs = SampleFramePairs(linear_by_scale[h.scale], phase, h.geometry, 48);
+      if (hints.hop) {
+        h.scan.best_digits = Digits(HopInconsistency(pairs, *hints.hop));
+      } else {
+        h.scan = ScanHops(pairs, h.geometry.n_fft - 1);
+      }
+      h.digits = h.scan.margin();
+    }
+    log.Add(std::string(i < 4 ? "hypothesis: " : "screened: ") + DescribeHypothesis(h));
+    hyps.push_back(h);
   }
   std::stable_sort(hyps.begin(), hyps.end(),
                    [](const Hypothesis& a, const Hypothesis& b) { return a.digits > b.digits; });
@@ -205,7 +225,7 @@ InferenceResult Infer(const std::vector<NdArray>& arrays, const Hints& hints) {
     e.source = hints.magnitude_scale ? "given" : r.magnitude_scale == "complex" ? "header" : "inferred";
     e.value = r.magnitude_scale == "complex" ? "complex" : best.scale;
     e.score = best.digits;
-    e.metric = "digits of frame consistency (hop ratio test)";
+    e.metric = "digits of frame consistency of the best hop over the median hop";
     if (const Hypothesis* h = runner([&](const Hypothesis& x) { return x.scale != best.scale; })) {
       e.has_runner_up = true;
       e.runner_up_value = h->scale;
@@ -219,7 +239,7 @@ InferenceResult Infer(const std::vector<NdArray>& arrays, const Hints& hints) {
     e.source = hints.n_fft ? "given" : "inferred";
     e.value = best.geometry.n_fft;
     e.score = best.digits;
-    e.metric = "digits of frame consistency (hop ratio test)";
+    e.metric = "digits of frame consistency of the best hop over the median hop";
     if (const Hypothesis* h = runner([&](const Hypothesis& x) { return x.geometry.n_fft != best.geometry.n_fft; })) {
       e.has_runner_up = true;
       e.runner_up_value = h->geometry.n_fft;
@@ -262,7 +282,7 @@ InferenceResult Infer(const std::vector<NdArray>& arrays, const Hints& hints) {
   const Geometry& g = best.geometry;
   const int n = g.n_fft;
   const int hop = best.scan.best;
-  const std::vector<double> lin = MagnitudeToLinear(magnitude, r.magnitude_scale == "complex" ? "linear" : r.magnitude_scale);
+  const std::vector<double> lin = linear_by_scale[best.scale];
 
   // 4. Window: family, variant, length and offset from the frame ratios.
   const FramePairs pairs = SampleFramePairs(lin, phase, g, 64);
@@ -327,9 +347,30 @@ InferenceResult Infer(const std::vector<NdArray>& arrays, const Hints& hints) {
   r.padded_signal = std::move(inv.signal);
   r.uncovered = inv.uncovered;
 
-  // 6. Boundary padding and length.
-  BoundaryResult b = InferBoundary(r.padded_signal, n, hop, wf.best.spec.length,
+  // 6. Boundary padding and length. Tied windows of other lengths may match the pad better.
+  std::vector<int> lengths = {wf.best.spec.length};
+  for (const WindowCandidate& c : wf.tied) lengths.push_back(c.spec.length);
+  BoundaryResult b = InferBoundary(r.padded_signal, n, hop, lengths,
                                    static_cast<int>(g.layout.frames), &log);
+  WindowCandidate chosen = wf.best;
+  if (b.win_length_used != wf.best.spec.length) {
+    for (const WindowCandidate& c : wf.tied)
+      if (c.spec.length == b.win_length_used) {
+        chosen = c;
+        break;
+      }
+    log.Add("window: the centre padding matches " + DescribeWindow(chosen.spec) +
+            ", which places the same samples; taking it");
+    r.evidence["window"].value = {{"family", WindowFamilyName(chosen.spec.family)},
+                                  {"param", WindowFamilyHasParam(chosen.spec.family) ? nlohmann::json(chosen.spec.param) : nlohmann::json(nullptr)},
+                                  {"symmetric", chosen.spec.symmetric || chosen.spec.open_ends},
+                                  {"offset", chosen.offset}};
+    r.evidence["window"].note += "; the padding (win_length/2 = " + std::to_string(b.pad) + ") decided the tie";
+    r.evidence["win_length"].value = chosen.spec.length;
+    r.evidence["win_length"].has_runner_up = true;
+    r.evidence["win_length"].runner_up_value = wf.best.spec.length;
+    r.evidence["win_length"].runner_up_score = wf.best.digits;
+  }
   if (hints.center) {
     if (!*hints.center) {
       b.center = false;
@@ -362,9 +403,9 @@ InferenceResult Infer(const std::vector<NdArray>& arrays, const Hints& hints) {
   StftParams& p = r.params;
   p.n_fft = n;
   p.hop = hop;
-  p.win_length = wf.best.spec.length;
-  p.window = wf.best.spec;
-  p.offset = wf.best.offset;
+  p.win_length = chosen.spec.length;
+  p.window = chosen.spec;
+  p.offset = chosen.offset;
   p.nyquist_dropped = g.nyquist_dropped;
   p.center = b.center;
   p.pad_mode = b.pad_mode;

@@ -70,17 +70,21 @@ std::vector<LayoutHypothesis> FindLayouts(const std::vector<double>& phase,
       }
       h.interior_zero_fraction = tested_bins ? interior / tested_bins : 0.0;
       // DC must be zero-phase in every frame; interior bins must not be.
-      h.score = h.dc_zero_fraction * (1.0 - h.interior_zero_fraction);
+      if (h.interior_zero_fraction > 0.5) continue;
+      h.score = h.dc_zero_fraction;
       out.push_back(h);
     }
   }
   // Multiples of the true bin count also pass the DC test in frames_x_bins order (and
-  // divisors in bins_x_frames), so among equal scores prefer the hypothesis whose interior
-  // bins are least zero, then the smaller bin count (more frames, a finer check).
+  // divisors in bins_x_frames); a frame that is symmetric about its centre (reflect padding at
+  // the start) has zero phase in every bin. So: DC evidence first (a real dump is exact at DC;
+  // a few tiny-magnitude cells may miss), then a zero-phase last bin (even n_fft, the common
+  // case), then the smaller bin count (more frames, a finer check). The hop test decides among
+  // the survivors.
   std::stable_sort(out.begin(), out.end(), [](const LayoutHypothesis& a, const LayoutHypothesis& b) {
-    // A few cells with a tiny magnitude can have a zero phase by accident: scores within 0.05
-    // are equal evidence.
-    if (std::abs(a.score - b.score) > 0.05) return a.score > b.score;
+    if (std::abs(a.score - b.score) > 0.005) return a.score > b.score;
+    const bool na = a.nyquist_zero_fraction >= 0.99, nb = b.nyquist_zero_fraction >= 0.99;
+    if (na != nb) return na;
     return a.bins < b.bins;
   });
   return out;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "inference/evidence.h"
 #include "src/stft.h"
@@ -168,18 +169,22 @@ WindowFit FitWindow(const FramePairs& pairs, int hop, const WindowFitOptions& op
   // Refine the parameter of the best few parametric candidates with Ceres.
   std::sort(all.begin(), all.end(),
             [](const WindowCandidate& a, const WindowCandidate& b) { return a.inconsistency < b.inconsistency; });
-  int refined = 0;
+  // The best two placements of each parametric family are refined (families look alike on a
+  // coarse grid, so each gets its own chance).
+  std::map<WindowFamily, int> refined;
   std::vector<WindowCandidate> extra;
   for (const WindowCandidate& c : all) {
-    if (refined >= 4) break;
     if (!WindowFamilyHasParam(c.spec.family)) continue;
     if (options.family_given && options.given.param > 0) continue;
-    ++refined;
+    if (refined[c.spec.family] >= 2) continue;
+    ++refined[c.spec.family];
     const ParamRange range = RangeFor(c.spec.family, c.spec.length);
     WindowSpec spec = c.spec;
     const int off = c.offset;
-    auto make = [spec, off, n](double p) mutable {
-      spec.param = p;
+    const double lo = range.lo, hi = range.hi;
+    auto make = [spec, off, n, lo, hi](double p) mutable {
+      // Numeric differentiation may step just outside the bounds.
+      spec.param = std::min(hi, std::max(lo, p));
       return PlaceWindow(MakeWindow(spec), n, off);
     };
     const ParamFitResult pf = FitWindowParam(stats, make, c.spec.param, range.lo, range.hi);

@@ -1,0 +1,146 @@
+// Inference on synthetic dumps made in the test: layout, hop, window and boundary, exact.
+#include <boost/test/unit_test.hpp>
+
+#include "inference/hop.h"
+#include "inference/infer.h"
+#include "inference/layout.h"
+#include "inference/window_fit.h"
+#include "src/errors.h"
+#include "tests/test_util.h"
+
+namespace specrecon {
+using namespace specrecon::test;
+
+BOOST_AUTO_TEST_SUITE(inference)
+
+struct Made {
+  std::vector<double> x;
+  std::vector<NdArray> arrays;
+};
+
+// A dump as a producer without padding makes it: frames of x, window at `offset`.
+Made MakeDump(WindowSpec spec, int n_fft, int hop, int offset, bool frames_x_bins, size_t len = 12000,
+              bool center_reflect = false) {
+  Made m;
+  m.x = TestSignal(len);
+  std::vector<double> padded = m.x;
+  if (center_reflect) {
+    const int p = n_fft / 2;
+    padded.assign(len + 2 * p, 0.0);
+    for (size_t i = 0; i < len; ++i) padded[p + i] = m.x[i];
+    for (int i = 1; i <= p; ++i) {
+      padded[p - i] = m.x[i];
+      padded[p + len - 1 + i] = m.x[len - 1 - i];
+    }
+  }
+  const Spectrogram s = Stft(padded, PlaceWindow(MakeWindow(spec), n_fft, offset), hop);
+  std::vector<double> mag, phase;
+  Flatten(s, frames_x_bins, &mag, &phase);
+  m.arrays = {MakeArray(phase, "phase"), MakeArray(mag, "mag")};
+  return m;
+}
+
+BOOST_AUTO_TEST_CASE(layout_found_in_both_orientations) {
+  for (bool fxb : {true, false}) {
+    Made d = MakeDump({WindowFamily::kHann, 0, false, false, 256}, 256, 64, 0, fxb);
+    const auto hyps = FindLayouts(d.arrays[0].values, d.arrays[1].values);
+    BOOST_REQUIRE(!hyps.empty());
+    BOOST_CHECK_EQUAL(hyps[0].bins, 129u);
+    BOOST_CHECK(hyps[0].layout == (fxb ? Layout::kFramesXBins : Layout::kBinsXFrames));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(infers_every_parameter_exactly) {
+  struct Case { WindowSpec w; int n_fft, hop, offset; bool fxb; };
+  const Case cases[] = {
+      {{WindowFamily::kHann, 0, false, false, 512}, 512, 128, 0, true},
+      {{WindowFamily::kHamming, 0, false, false, 400}, 512, 100, 0, false},
+      {{WindowFamily::kBlackman, 0, true, false, 300}, 300, 75, 0, true},
+      {{WindowFamily::kHann, 0, false, false, 600}, 1024, 150, 212, true},
+      {{WindowFamily::kBlackmanHarris, 0, false, false, 256}, 256, 32, 0, false},
+      {{WindowFamily::kSine, 0, true, false, 255}, 255, 85, 0, true},
+      {{WindowFamily::kHann, 0, false, false, 320}, 320, 40, 0, true},  // hop 1/8
+      {{WindowFamily::kNuttall, 0, false, false, 512}, 512, 256, 0, true},
+  };
+  for (const Case& c : cases) {
+    Made d = MakeDump(c.w, c.n_fft, c.hop, c.offset, c.fxb);
+    const InferenceResult r = Infer(d.arrays, Hints{});
+    const std::string what = DescribeWindow(c.w) + " n_fft " + std::to_string(c.n_fft);
+    BOOST_CHECK_MESSAGE(r.params.n_fft == c.n_fft, what << ": n_fft " << r.params.n_fft);
+    BOOST_CHECK_MESSAGE(r.params.hop == c.hop, what << ": hop " << r.params.hop);
+    BOOST_CHECK_MESSAGE(r.params.win_length == c.w.length, what << ": win_length " << r.params.win_length);
+    BOOST_CHECK_MESSAGE(r.params.window.family == c.w.family, what << ": family " << WindowFamilyName(r.params.window.family));
+    BOOST_CHECK_MESSAGE(r.params.window.symmetric == c.w.symmetric, what << ": symmetric");
+    BOOST_CHECK_MESSAGE(r.params.offset == c.offset, what << ": offset " << r.params.offset);
+    BOOST_CHECK_MESSAGE(!r.params.center, what << ": center");
+    // The inverse reproduces the signal wherever frames cover it.
+    BOOST_CHECK_GT(SnrDb(d.x, r.padded_signal, c.n_fft, r.padded_signal.size() - c.n_fft), 200.0);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(parametric_windows_within_two_percent) {
+  struct Case { WindowSpec w; int hop; };
+  const Case cases[] = {
+      {{WindowFamily::kKaiser, 8.0, false, false, 512}, 128},
+      {{WindowFamily::kKaiser, 14.0, true, false, 301}, 75},
+      {{WindowFamily::kGaussian, 60.0, false, false, 512}, 64},
+      {{WindowFamily::kTukey, 0.25, false, false, 256}, 64},
+  };
+  for (const Case& c : cases) {
+    Made d = MakeDump(c.w, c.w.length, c.hop, 0, true);
+    const InferenceResult r = Infer(d.arrays, Hints{});
+    BOOST_CHECK_MESSAGE(r.params.window.family == c.w.family,
+                        DescribeWindow(c.w) << " inferred as " << DescribeWindow(r.params.window));
+    BOOST_CHECK_CLOSE_FRACTION(r.params.window.param, c.w.param, 0.02);
+    BOOST_CHECK_EQUAL(r.params.hop, c.hop);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(centre_reflect_padding_gives_start_and_length) {
+  Made d = MakeDump({WindowFamily::kHann, 0, false, false, 800}, 1024, 256, 112, true, 12345, true);
+  const InferenceResult r = Infer(d.arrays, Hints{});
+  BOOST_CHECK(r.params.center);
+  BOOST_CHECK_EQUAL(r.params.pad_mode, "reflect");
+  BOOST_CHECK_EQUAL(r.params.pad, 512);
+  BOOST_CHECK_EQUAL(r.signal_length, 12345u);
+  std::vector<double> out(r.padded_signal.begin() + r.params.pad, r.padded_signal.begin() + r.params.pad + r.signal_length);
+  BOOST_CHECK_GT(SnrDb(d.x, out), 200.0);
+}
+
+BOOST_AUTO_TEST_CASE(hints_are_reported_as_given) {
+  Made d = MakeDump({WindowFamily::kHann, 0, false, false, 256}, 256, 64, 0, true);
+  Hints h;
+  h.hop = 64;
+  const InferenceResult r = Infer(d.arrays, h);
+  BOOST_CHECK_EQUAL(r.evidence.at("hop").source, "given");
+  BOOST_CHECK_EQUAL(r.evidence.at("n_fft").source, "inferred");
+  BOOST_CHECK(r.evidence.at("n_fft").has_runner_up);
+}
+
+BOOST_AUTO_TEST_CASE(random_phase_fails_with_inference_error) {
+  Made d = MakeDump({WindowFamily::kHann, 0, false, false, 256}, 256, 64, 0, true);
+  uint32_t s = 7;
+  for (double& v : d.arrays[0].values) {
+    s = s * 1664525u + 1013904223u;
+    v = ((s >> 8) / 16777216.0 - 0.5) * 2 * M_PI;
+  }
+  try {
+    Infer(d.arrays, Hints{});
+    BOOST_FAIL("random phase accepted");
+  } catch (const Error& e) {
+    BOOST_CHECK(e.code() == ExitCode::kInferenceFailed || e.code() == ExitCode::kBadInput);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(power_and_db_magnitudes_are_recognised) {
+  for (const std::string scale : {"power", "db20"}) {
+    Made d = MakeDump({WindowFamily::kHann, 0, false, false, 256}, 256, 64, 0, true);
+    for (double& v : d.arrays[1].values) v = scale == "power" ? v * v : 20.0 * std::log10(std::max(v, 1e-12));
+    const InferenceResult r = Infer(d.arrays, Hints{});
+    BOOST_CHECK_EQUAL(r.magnitude_scale, scale);
+    BOOST_CHECK_EQUAL(r.params.hop, 64);
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+}  // namespace specrecon
