@@ -28,8 +28,9 @@ double ReflectMismatch(const std::vector<double>& z, long p, long n) {
 
 }  // namespace
 
-BoundaryResult InferBoundary(const std::vector<double>& z, int n_fft, int hop,
-                             const std::vector<int>& win_lengths, int frames, InferenceLog* log) {
+BoundaryResult InferBoundary(const std::vector<double>& z, const std::vector<double>& coverage,
+                             int n_fft, int hop, const std::vector<int>& win_lengths, int frames,
+                             InferenceLog* log) {
   BoundaryResult r;
   int win_length = win_lengths.front();
   r.win_length_used = win_length;
@@ -62,11 +63,14 @@ BoundaryResult InferBoundary(const std::vector<double>& z, int n_fft, int hop,
   }
   for (const Option& o : options)
     if (log) log->Addf("boundary: pad %d %s: %.2f digits", o.pad, o.mode.c_str(), o.digits);
-  std::stable_sort(options.begin(), options.end(), [](const Option& a, const Option& b) {
+  std::stable_sort(options.begin(), options.end(), [&](const Option& a, const Option& b) {
     if (std::abs(a.digits - b.digits) > 0.5) return a.digits > b.digits;
-    // A silent head fits every mode; prefer the specific evidence of a mirror, then zeros.
+    // A silent head fits every mode; prefer the specific evidence of a mirror, then zeros,
+    // then the pad the inferred window length implies (scipy) or n_fft/2 (torch, librosa).
     auto rank = [](const std::string& m) { return m == "reflect" ? 0 : m == "constant" ? 1 : 2; };
     if (a.mode != b.mode) return rank(a.mode) < rank(b.mode);
+    auto conventional = [&](int pad) { return pad == win_lengths.front() / 2 || pad == n_fft / 2; };
+    if (conventional(a.pad) != conventional(b.pad)) return conventional(a.pad);
     return a.pad > b.pad;
   });
   const double accept = 5.0;  // digits
@@ -88,8 +92,9 @@ BoundaryResult InferBoundary(const std::vector<double>& z, int n_fft, int hop,
       r.center_evidence.has_runner_up = true;
       r.center_evidence.runner_up_value = {{"pad", options[1].pad}, {"pad_mode", options[1].mode}};
       r.center_evidence.runner_up_score = options[1].digits;
-      if (options[1].digits >= accept && options[1].mode != r.pad_mode)
-        r.center_evidence.note = "the head is silent, so several padding modes fit; took " + r.pad_mode;
+      if (options[1].digits >= accept)
+        r.center_evidence.note = "the head is silent, so several pads or modes fit; took " +
+                                 std::to_string(r.pad) + " " + r.pad_mode + " (the conventional one)";
     }
   } else {
     r.center_evidence.value = {{"center", false}, {"pad", 0}, {"pad_mode", "none"}};
@@ -157,9 +162,11 @@ BoundaryResult InferBoundary(const std::vector<double>& z, int n_fft, int hop,
   double head_peak = 0.0;
   for (long i = 0; i < p; ++i) head_peak = std::max(head_peak, std::abs(z[i]));
   const double floor = std::max(1e-6 * peak, 10.0 * head_peak);
+  double cmax = 0.0;
+  for (double c : coverage) cmax = std::max(cmax, c);
   long last = -1;
   for (long i = zlen - 1; i >= 0; --i)
-    if (std::abs(z[i]) > floor) {
+    if (coverage[i] >= 1e-3 * cmax && std::abs(z[i]) > floor) {
       last = i;
       break;
     }

@@ -326,13 +326,17 @@ InferenceResult Infer(const std::vector<NdArray>& arrays, const Hints& hints) {
     we.metric = e.metric;
     we.note = "support of the frames: samples " + std::to_string(wf.support_begin) + ".." +
               std::to_string(wf.support_end - 1) + " of " + std::to_string(n);
+    const WindowCandidate* lr = &wf.length_runner_up;
     for (const WindowCandidate& c : wf.tied)
       if (c.spec.length != wf.best.spec.length) {
-        we.has_runner_up = true;
-        we.runner_up_value = c.spec.length;
-        we.runner_up_score = c.digits;
+        lr = &c;  // a tie is the closest competitor
         break;
       }
+    if (lr->spec.length > 0) {
+      we.has_runner_up = true;
+      we.runner_up_value = lr->spec.length;
+      we.runner_up_score = lr->digits;
+    }
     r.evidence["win_length"] = we;
   }
 
@@ -350,7 +354,9 @@ InferenceResult Infer(const std::vector<NdArray>& arrays, const Hints& hints) {
   // 6. Boundary padding and length. Tied windows of other lengths may match the pad better.
   std::vector<int> lengths = {wf.best.spec.length};
   for (const WindowCandidate& c : wf.tied) lengths.push_back(c.spec.length);
-  BoundaryResult b = InferBoundary(r.padded_signal, n, hop, lengths,
+  BoundaryResult b = InferBoundary(r.padded_signal,
+                                   OverlapCoverage(r.frame_window, hop, static_cast<int>(g.layout.frames)),
+                                   n, hop, lengths,
                                    static_cast<int>(g.layout.frames), &log);
   WindowCandidate chosen = wf.best;
   if (b.win_length_used != wf.best.spec.length) {

@@ -215,8 +215,16 @@ WindowFit FitWindow(const FramePairs& pairs, int hop, const WindowFitOptions& op
     if (&c != &ties.front() && SamePlacedWindow(c, fit.best, n)) fit.tied.push_back(c);
   // Runner-up: the best candidate that is a different window (another family or shape).
   for (const WindowCandidate& c : all) {
-    if (c.spec.family == fit.best.spec.family) continue;
+    if (c.spec.family == fit.best.spec.family || SamePlacedWindow(c, fit.best, n)) continue;
     fit.runner_up = c;
+    break;
+  }
+  for (const WindowCandidate& c : all) {
+    if (c.spec.length == fit.best.spec.length) continue;
+    bool tied = false;
+    for (const WindowCandidate& t : fit.tied) tied = tied || (t.spec.length == c.spec.length && t.offset == c.offset);
+    if (tied) continue;
+    fit.length_runner_up = c;
     break;
   }
   for (size_t i = 0; i < all.size() && fit.ranked.size() < 12; ++i) {

@@ -26,6 +26,7 @@ struct WindowCandidate {
 struct WindowFit {
   WindowCandidate best;
   WindowCandidate runner_up;        // best candidate that places a different window
+  WindowCandidate length_runner_up; // best candidate of another length that is a different window
   std::vector<WindowCandidate> tied;  // candidates placing the same window as `best`
   int support_begin = 0, support_end = 0;  // measured support [begin, end)
   ParamFitResult param_fit;         // Ceres refinement of the winner's parameter, if any

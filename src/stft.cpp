@@ -74,6 +74,15 @@ IstftResult Istft(const Spectrogram& spec, const std::vector<double>& frame_wind
   return r;
 }
 
+std::vector<double> OverlapCoverage(const std::vector<double>& frame_window, int hop, int frames) {
+  const size_t n = frame_window.size();
+  if (frames <= 0) return {};
+  std::vector<double> c(static_cast<size_t>(frames - 1) * hop + n, 0.0);
+  for (int m = 0; m < frames; ++m)
+    for (size_t i = 0; i < n; ++i) c[static_cast<size_t>(m) * hop + i] += frame_window[i] * frame_window[i];
+  return c;
+}
+
 double ConsistencyDb(const Spectrogram& spec, const std::vector<double>& frame_window, int hop) {
   const IstftResult inv = Istft(spec, frame_window, hop);
   const Spectrogram again = Stft(inv.signal, frame_window, hop);

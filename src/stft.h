@@ -42,6 +42,9 @@ struct IstftResult {
 // the edges where fewer frames overlap. Requires 1 <= hop and frame_window.size() == n_fft.
 IstftResult Istft(const Spectrogram& spec, const std::vector<double>& frame_window, int hop);
 
+// The overlap-add normaliser sum_m w^2[t - m hop] for `frames` frames.
+std::vector<double> OverlapCoverage(const std::vector<double>& frame_window, int hop, int frames);
+
 // Relative inconsistency ||X - STFT(ISTFT(X))|| / ||X|| in dB (-inf dB if exact; 0 dB for X=0).
 double ConsistencyDb(const Spectrogram& spec, const std::vector<double>& frame_window, int hop);
 
