@@ -6,30 +6,49 @@
 #include "src/fft.h"
 
 namespace specrecon {
+namespace {
+constexpr double kPi = 3.14159265358979323846;
 
-void ComplexFrame(const std::vector<double>& magnitude, const std::vector<double>& phase,
-                  const Geometry& g, size_t m, std::complex<double>* out) {
+// Rotation R_m of frame m in samples, reduced mod n.
+long Rotation(const Geometry& g, size_t m) {
+  const long n = g.n_fft;
+  long r = (static_cast<long>(g.ref_sign) * static_cast<long>((m * static_cast<size_t>(g.hop)) % n) + g.ref_const) % n;
+  return r < 0 ? r + n : r;
+}
+
+void StoredFrame(const std::vector<double>& magnitude, const std::vector<double>& phase,
+                 const Geometry& g, size_t m, long rotation, std::complex<double>* out) {
   const int full_bins = g.n_fft / 2 + 1;
   for (int k = 0; k < full_bins; ++k) {
-    if (static_cast<size_t>(k) >= g.layout.bins) {
+    const size_t sb = static_cast<size_t>(g.StoredBin(k));
+    if (sb >= g.layout.bins) {
       out[k] = 0.0;  // a dropped Nyquist bin
       continue;
     }
-    const size_t i = LayoutIndex(g.layout, m, k);
-    out[k] = std::polar(magnitude[i], phase[i]);
+    const size_t i = LayoutIndex(g.layout, m, sb);
+    double ph = phase[i];
+    if (rotation != 0) ph += 2.0 * kPi * static_cast<double>((k * rotation) % g.n_fft) / g.n_fft;
+    out[k] = std::polar(magnitude[i], ph);
   }
+}
+}  // namespace
+
+void ComplexFrame(const std::vector<double>& magnitude, const std::vector<double>& phase,
+                  const Geometry& g, size_t m, std::complex<double>* out) {
+  StoredFrame(magnitude, phase, g, m, Rotation(g, m), out);
 }
 
 FramePairs SampleFramePairs(const std::vector<double>& magnitude, const std::vector<double>& phase,
-                            const Geometry& g, int max_pairs) {
+                            const Geometry& g, int max_pairs, bool rotate) {
   FramePairs fp;
   fp.n_fft = g.n_fft;
   const size_t frames = g.layout.frames;
-  if (frames < 2) return fp;
-  // Energy per frame.
+  if (frames < 2 || max_pairs < 1) return fp;
+  // Energy per frame (sampled bins for speed).
   std::vector<double> energy(frames, 0.0);
+  const size_t kstep = std::max<size_t>(1, g.layout.bins / 64);
   for (size_t m = 0; m < frames; ++m)
-    for (size_t k = 0; k < g.layout.bins; ++k) {
+    for (size_t k = 0; k < g.layout.bins; k += kstep) {
       const double v = magnitude[LayoutIndex(g.layout, m, k)];
       energy[m] += v * v;
     }
@@ -41,11 +60,11 @@ FramePairs SampleFramePairs(const std::vector<double>& magnitude, const std::vec
     size_t best = p * stretch;
     for (size_t m = p * stretch; m < (p + 1) * stretch && m + 1 < frames; ++m)
       if (energy[m] + energy[m + 1] > energy[best] + energy[best + 1]) best = m;
-    if (energy[best] == 0.0 && energy[best + 1] == 0.0) continue;
+    if (energy[best] == 0.0 || energy[best + 1] == 0.0) continue;
     std::vector<double> ya(g.n_fft), yb(g.n_fft);
-    ComplexFrame(magnitude, phase, g, best, spec.data());
+    StoredFrame(magnitude, phase, g, best, rotate ? Rotation(g, best) : 0, spec.data());
     fft.Inverse(spec.data(), ya.data());
-    ComplexFrame(magnitude, phase, g, best + 1, spec.data());
+    StoredFrame(magnitude, phase, g, best + 1, rotate ? Rotation(g, best + 1) : 0, spec.data());
     fft.Inverse(spec.data(), yb.data());
     fp.first.push_back(best);
     fp.a.push_back(std::move(ya));

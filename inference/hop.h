@@ -24,9 +24,11 @@ struct HopScan {
 };
 
 // Inconsistency (not digits) of hop `a` on the frame pairs; 1.0 when nothing overlaps.
-double HopInconsistency(const FramePairs& pairs, int a, int max_positions = 256);
+// abs_sign != 0 tests the absolute-time phase reference: the stored frames are rotated by
+// abs_sign * m * a, and the test reads them at the rotated positions (see frames.h).
+double HopInconsistency(const FramePairs& pairs, int a, int max_positions = 256, int abs_sign = 0);
 
 // Scans a = 1..max_hop (max_hop < n_fft). The runner-up is the best hop that is not the winner.
-HopScan ScanHops(const FramePairs& pairs, int max_hop, int max_positions = 256);
+HopScan ScanHops(const FramePairs& pairs, int max_hop, int max_positions = 256, int abs_sign = 0);
 
 }  // namespace specrecon

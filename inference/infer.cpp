@@ -8,82 +8,35 @@
 #include "inference/frames.h"
 #include "inference/gain.h"
 #include "inference/hop.h"
+#include "inference/hypotheses.h"
 #include "inference/roles.h"
 #include "inference/window_fit.h"
 #include "src/errors.h"
 
 namespace specrecon {
-namespace {
-
-struct Hypothesis {
-  std::string scale;
-  Geometry geometry;
-  HopScan scan;
-  double digits = 0.0;
-};
-
-std::string DescribeHypothesis(const Hypothesis& h) {
-  char buf[256];
-  std::snprintf(buf, sizeof buf, "%s magnitude, %s %zux%zu, n_fft %d%s, hop %d: %.2f digits",
-                h.scale.c_str(), LayoutName(h.geometry.layout.layout), h.geometry.layout.frames,
-                h.geometry.layout.bins, h.geometry.n_fft,
-                h.geometry.nyquist_dropped ? " (Nyquist dropped)" : "", h.scan.best, h.digits);
-  return buf;
-}
-
-std::vector<Geometry> GeometriesFor(const LayoutHypothesis& l, const Hints& hints) {
-  std::vector<Geometry> out;
-  const int k = static_cast<int>(l.bins);
-  std::vector<std::pair<int, bool>> ns;
-  if (l.nyquist_zero_fraction >= 0.9) ns.push_back({2 * (k - 1), false});
-  else {
-    ns.push_back({2 * k - 1, false});
-    ns.push_back({2 * k, true});
-  }
-  for (auto [n, dropped] : ns) {
-    if (hints.n_fft && *hints.n_fft != n) continue;
-    Geometry g;
-    g.layout = l;
-    g.n_fft = n;
-    g.nyquist_dropped = dropped;
-    out.push_back(g);
-  }
-  if (out.empty() && hints.n_fft) {
-    // The hint decides; accept it if the bin count allows it at all.
-    const int n = *hints.n_fft;
-    if (n / 2 + 1 == k || n / 2 == k) {
-      Geometry g;
-      g.layout = l;
-      g.n_fft = n;
-      g.nyquist_dropped = (n / 2 == k && n % 2 == 0);
-      out.push_back(g);
-    }
-  }
-  return out;
-}
-
-}  // namespace
 
 InferenceResult Infer(const std::vector<NdArray>& arrays, const Hints& hints) {
   InferenceResult r;
   InferenceLog& log = r.log;
   if (arrays.empty()) ThrowUsage("no input arrays");
 
-  // 1. Roles and units.
-  std::vector<double> magnitude, phase_raw;
+  // 1. Roles and units: which array is the phase, in which units, is decided by the zero-phase
+  // DC test (a real signal's spectrum is 0 or pi at DC in every frame) under each reading.
+  std::vector<double> magnitude, phase;
   int mag_index = 0, phase_index = 1;
+  std::vector<LayoutHypothesis> layouts;
   if (arrays.size() == 1 && arrays[0].is_complex()) {
     const NdArray& a = arrays[0];
     magnitude.resize(a.size());
-    phase_raw.resize(a.size());
+    phase.resize(a.size());
     for (size_t i = 0; i < a.size(); ++i) {
       magnitude[i] = std::hypot(a.values[i], a.imag[i]);
-      phase_raw[i] = std::atan2(a.imag[i], a.values[i]);
+      phase[i] = std::atan2(a.imag[i], a.values[i]);
     }
     mag_index = phase_index = 0;
     r.magnitude_scale = "complex";
-    r.phase_units = "radians";
-    r.roles.push_back({0, "complex", "", {}});
+    r.phase_units = "none";
+    layouts = FindLayouts(phase, magnitude, ZeroPhaseTolerance(phase));
   } else if (arrays.size() == 1) {
     ThrowInferenceFailed("\"" + arrays[0].info.path +
                          "\": a magnitude without phase; magnitude-only reconstruction (phase "
@@ -94,43 +47,88 @@ InferenceResult Infer(const std::vector<NdArray>& arrays, const Hints& hints) {
                                              " values but \"" + arrays[0].info.path + "\" holds " +
                                              std::to_string(arrays[0].size()) +
                                              ": magnitude and phase must have the same shape");
-    const RoleAssignment ra = AssignRoles(arrays, hints.magnitude_index, hints.phase_index);
-    mag_index = ra.magnitude;
-    phase_index = ra.phase;
+    const std::vector<PhaseReading> readings =
+        FindPhaseReadings(arrays[0].values, arrays[1].values, hints.magnitude_index, hints.phase_index,
+                          hints.phase_units, &log);
+    if (readings.empty())
+      ThrowInferenceFailed("no frame layout fits: under no role assignment, phase unit, bin count "
+                           "and orientation is the DC phase 0 or pi in every frame, as a real "
+                           "signal's spectrum requires (is one file the phase of a real signal's STFT?)",
+                           log.lines());
+    const PhaseReading& pr = readings.front();
+    mag_index = pr.magnitude_index;
+    phase_index = pr.phase_index;
     magnitude = arrays[mag_index].values;
-    phase_raw = arrays[phase_index].values;
-    r.phase_units = hints.phase_units.value_or(ra.phase_units);
+    phase = WrappedPhase(arrays[phase_index].values, pr.scale);
+    layouts = pr.layouts;
+    r.phase_units = pr.units;
     Evidence e;
     e.source = (hints.magnitude_index || hints.phase_index) ? "given" : "inferred";
     e.value = {{"magnitude", arrays[mag_index].info.path}, {"phase", arrays[phase_index].info.path}};
-    e.score = ra.score;
-    e.metric = "phase-likeness of the phase array minus that of the magnitude array";
-    e.has_runner_up = true;
-    e.runner_up_value = {{"magnitude", arrays[phase_index].info.path},
-                         {"phase", arrays[mag_index].info.path}};
-    e.runner_up_score = -ra.score;
+    e.score = pr.score;
+    e.metric = "fraction of frames whose DC phase is 0 or pi with this array as the phase";
+    for (const PhaseReading& o : readings)
+      if (o.phase_index != pr.phase_index) {
+        e.has_runner_up = true;
+        e.runner_up_value = {{"magnitude", arrays[o.magnitude_index].info.path}, {"phase", arrays[o.phase_index].info.path}};
+        e.runner_up_score = o.score;
+        break;
+      }
+    if (!e.has_runner_up) {
+      e.has_runner_up = true;
+      e.runner_up_value = {{"magnitude", arrays[phase_index].info.path}, {"phase", arrays[mag_index].info.path}};
+      e.runner_up_score = 0.0;
+      e.note = "with the roles swapped no layout fits";
+    }
     r.evidence["roles"] = e;
-    log.Addf("roles: magnitude = %s, phase = %s (score %.3f), phase units %s",
-             arrays[mag_index].info.path.c_str(), arrays[phase_index].info.path.c_str(), ra.score,
-             r.phase_units.c_str());
     Evidence pu;
     pu.source = hints.phase_units ? "given" : "inferred";
     pu.value = r.phase_units;
-    pu.score = ScorePhase(phase_raw).score;
+    pu.score = pr.range_score;
     pu.metric = "how well the value range fits the units (0..1)";
+    for (const PhaseReading& o : readings)
+      if (o.phase_index == pr.phase_index && o.units != pr.units) {
+        pu.has_runner_up = true;
+        pu.runner_up_value = o.units;
+        pu.runner_up_score = o.range_score;
+        break;
+      }
+    if (pr.unwrapped) {
+      // Unwrapped along which axis: the unwrap axis has no steps beyond half a turn.
+      const LayoutHypothesis& l = layouts.front();
+      const std::vector<double>& raw = arrays[phase_index].values;
+      size_t big_t = 0, big_f = 0, nt = 0, nf = 0;
+      const size_t fstep = std::max<size_t>(1, l.frames / 64), kstep = std::max<size_t>(1, l.bins / 64);
+      for (size_t m = 0; m + 1 < l.frames; m += fstep)
+        for (size_t k = 0; k + 1 < l.bins; k += kstep) {
+          const double v = raw[LayoutIndex(l, m, k)] * pr.scale;
+          big_t += std::abs(raw[LayoutIndex(l, m + 1, k)] * pr.scale - v) > 3.1416;
+          big_f += std::abs(raw[LayoutIndex(l, m, k + 1)] * pr.scale - v) > 3.1416;
+          ++nt;
+          ++nf;
+        }
+      r.phase_units = (big_t * nf <= big_f * nt) ? "unwrapped_time" : "unwrapped_freq";
+      pu.value = r.phase_units;
+      pu.note = "phase values exceed one turn; unwrapped along " +
+                std::string(r.phase_units == "unwrapped_time" ? "time" : "frequency") + " in " + pr.units +
+                " (wrapped before use)";
+    }
+    if (pr.tolerance > 1e-5)
+      pu.note += (pu.note.empty() ? "" : "; ") + std::string("stored with low precision: DC phases within ") +
+                 std::to_string(pr.tolerance) + " rad of 0 or pi";
     r.evidence["phase_units"] = pu;
+    log.Addf("roles: magnitude = %s, phase = %s in %s", arrays[mag_index].info.path.c_str(),
+             arrays[phase_index].info.path.c_str(), r.phase_units.c_str());
   } else {
     ThrowUsage("three input files (axis vectors beside the spectrogram) are not supported yet");
   }
-  const std::vector<double> phase = PhaseToRadians(phase_raw, r.phase_units);
   const ValueStats mstats = ComputeStats(magnitude);
   if (mstats.finite < mstats.count)
     ThrowBadInput(arrays[mag_index].info.path,
                   std::to_string(mstats.count - mstats.finite) + " of " +
                       std::to_string(mstats.count) + " magnitude values are NaN or infinite");
 
-  // 2. Layout: where frames start, from the zero-phase DC and Nyquist bins.
-  std::vector<LayoutHypothesis> layouts = FindLayouts(phase, magnitude);
+  // 2. Layouts: keep the best few for the consistency search.
   Layout hinted_layout;
   if (hints.layout) {
     if (!ParseLayout(*hints.layout, &hinted_layout)) ThrowUsage("--layout " + *hints.layout + " is not frames_x_bins or bins_x_frames");
@@ -140,77 +138,31 @@ InferenceResult Infer(const std::vector<NdArray>& arrays, const Hints& hints) {
   }
   if (layouts.empty())
     ThrowInferenceFailed("no frame layout fits: under no bin count and orientation is the DC "
-                         "phase 0 or pi in every frame, as a real signal's spectrum requires "
-                         "(is the phase file a phase of a real signal's STFT?)", log.lines());
-  std::vector<LayoutHypothesis> tried;
-  for (const LayoutHypothesis& l : layouts) {
-    if (tried.size() >= 6) break;
-    tried.push_back(l);
-    log.Addf("layout: %s, %zu frames x %zu bins: DC zero-phase %.3f, last bin %.3f, interior %.3f",
+                         "phase 0 or pi in every frame, as a real signal's spectrum requires",
+                         log.lines());
+  if (layouts.size() > 6) layouts.resize(6);
+  for (const LayoutHypothesis& l : layouts)
+    log.Addf("layout: %s, %zu frames x %zu bins: DC zero-phase %.3f, last bin %.3f, interior %.3f, hermitian %.3f%s",
              LayoutName(l.layout), l.frames, l.bins, l.dc_zero_fraction, l.nyquist_zero_fraction,
-             l.interior_zero_fraction);
-  }
+             l.interior_zero_fraction, l.hermitian_fraction, l.two_sided ? (l.fftshift ? " two-sided fftshifted" : " two-sided") : "");
 
-  // 3. Magnitude scale x geometry, scored by the hop ratio test on a subset of frames.
+  // 3. Magnitude scale x geometry x phase reference, scored by the hop ratio test.
   std::vector<std::string> scales;
   if (r.magnitude_scale == "complex") scales = {"linear"};
   else if (hints.magnitude_scale) scales = {*hints.magnitude_scale};
   else scales = MagnitudeScaleCandidates(mstats);
-  // Screening: every (scale, layout, geometry) on few frame pairs and positions; then the best
-  // few confirmed on more. Scores are margins (best hop over the typical wrong hop) in digits.
-  std::vector<Hypothesis> screened;
+  SearchHints sh;
+  sh.n_fft = hints.n_fft;
+  sh.hop = hints.hop;
   std::map<std::string, std::vector<double>> linear_by_scale;
-  for (const std::string& scale : scales) {
-    linear_by_scale[scale] = MagnitudeToLinear(magnitude, scale);
-    const std::vector<double>& lin = linear_by_scale[scale];
-    for (const LayoutHypothesis& l : tried) {
-      for (const Geometry& g : GeometriesFor(l, hints)) {
-        if (g.n_fft < 2 || g.n_fft > (1 << 20)) continue;
-        const FramePairs pairs = SampleFramePairs(lin, phase, g, 12);
-        if (pairs.a.size() < 2) {
-          log.Addf("hypothesis %s, n_fft %d: fewer than 2 non-silent frame pairs", scale.c_str(), g.n_fft);
-          continue;
-        }
-        Hypothesis h;
-        h.scale = scale;
-        h.geometry = g;
-        if (hints.hop) {
-          h.scan.best = *hints.hop;
-          h.scan.best_digits = Digits(HopInconsistency(pairs, *hints.hop, 64));
-        } else {
-          h.scan = ScanHops(pairs, g.n_fft - 1, 64);
-        }
-        h.digits = h.scan.margin();
-        screened.push_back(h);
-      }
-    }
-  }
-  std::stable_sort(screened.begin(), screened.end(),
-                   [](const Hypothesis& a, const Hypothesis& b) { return a.digits > b.digits; });
-  std::vector<Hypothesis> hyps;
-  for (size_t i = 0; i < screened.size(); ++i) {
-    Hypothesis h = screened[i];
-    if (i < 4) {  // confirm on more frames and positions
-      const FramePairs pairs = SampleFramePairs(linear_by_scale[h.scale], phase, h.geometry, 48);
-      if (hints.hop) {
-        h.scan.best_digits = Digits(HopInconsistency(pairs, *hints.hop));
-      } else {
-        h.scan = ScanHops(pairs, h.geometry.n_fft - 1);
-      }
-      h.digits = h.scan.margin();
-    }
-    log.Add(std::string(i < 4 ? "hypothesis: " : "screened: ") + DescribeHypothesis(h));
-    hyps.push_back(h);
-  }
-  std::stable_sort(hyps.begin(), hyps.end(),
-                   [](const Hypothesis& a, const Hypothesis& b) { return a.digits > b.digits; });
+  std::vector<Hypothesis> hyps = SearchHypotheses(magnitude, phase, layouts, scales, sh, &linear_by_scale, &log);
   const double kAccept = 3.0;
   if (hyps.empty() || hyps.front().digits < kAccept) {
-    std::string msg = "no hypothesis is consistent (best ";
-    for (size_t i = 0; i < hyps.size() && i < 3; ++i) msg += (i ? "; " : "") + DescribeHypothesis(hyps[i]);
+    std::string msg = "no hypothesis is consistent (best: ";
+    for (size_t i = 0; i < hyps.size() && i < 3; ++i) msg += (i ? "; " : "") + hyps[i].Describe();
     msg += hyps.empty() ? "none" : "";
-    msg += "; need " + std::to_string(int(kAccept)) + " digits). Frames that do not overlap (hop >= window) "
-           "cannot be checked this way";
+    msg += "; need a margin of " + std::to_string(int(kAccept)) +
+           " digits). Frames that do not overlap (hop >= window) cannot be checked this way";
     ThrowInferenceFailed(msg, log.lines());
   }
   const Hypothesis best = hyps.front();
@@ -223,6 +175,8 @@ InferenceResult Infer(const std::vector<NdArray>& arrays, const Hints& hints) {
   {
     Evidence e;
     e.source = hints.magnitude_scale ? "given" : r.magnitude_scale == "complex" ? "header" : "inferred";
+    if (best.scale == "db20" || best.scale == "db10" || best.scale == "ln" || best.scale == "log10")
+      e.note = "logarithmic values are taken relative to their maximum: the gain is unknown";
     e.value = r.magnitude_scale == "complex" ? "complex" : best.scale;
     e.score = best.digits;
     e.metric = "digits of frame consistency of the best hop over the median hop";
@@ -245,7 +199,8 @@ InferenceResult Infer(const std::vector<NdArray>& arrays, const Hints& hints) {
       e.runner_up_value = h->geometry.n_fft;
       e.runner_up_score = h->digits;
     }
-    e.note = best.geometry.nyquist_dropped ? "the dump keeps n_fft/2 bins: the Nyquist bin was dropped"
+    e.note = best.geometry.two_sided ? "two-sided: all n_fft bins are stored (Hermitian)"
+           : best.geometry.nyquist_dropped ? "the dump keeps n_fft/2 bins: the Nyquist bin was dropped"
                                            : (best.geometry.n_fft % 2 ? "odd n_fft: the last bin's phase is not 0 or pi"
                                                                       : "even n_fft: the last bin's phase is 0 or pi");
     r.evidence["n_fft"] = e;
@@ -277,15 +232,64 @@ InferenceResult Infer(const std::vector<NdArray>& arrays, const Hints& hints) {
     }
     r.evidence["hop"] = he;
   }
-  log.Add("chosen: " + DescribeHypothesis(best));
+  log.Add("chosen: " + best.Describe());
 
-  const Geometry& g = best.geometry;
+  Geometry g = best.geometry;
   const int n = g.n_fft;
   const int hop = best.scan.best;
+  g.hop = hop;
+  {
+    // Sidedness and fftshift.
+    Evidence e;
+    e.value = {{"onesided", !g.two_sided}, {"fftshift", g.fftshift}};
+    e.score = g.layout.hermitian_fraction;
+    e.metric = "fraction of cells with Hermitian symmetry |X[k]| = |X[-k]|, phi[k] = -phi[-k]";
+    if (g.two_sided && g.layout.dc_side_evidence > 0)
+      e.note = "DC taken on the side with " + std::to_string(std::pow(10.0, g.layout.dc_side_evidence)).substr(0, 6) +
+               "x more energy (audio is louder near DC than near Nyquist)";
+    r.evidence["sidedness"] = e;
+  }
   const std::vector<double> lin = linear_by_scale[best.scale];
 
-  // 4. Window: family, variant, length and offset from the frame ratios.
-  const FramePairs pairs = SampleFramePairs(lin, phase, g, 64);
+  // 4. Window: family, variant, length and offset from the frame ratios, in frame-start
+  // coordinates. A window whose support wraps around the frame (silence in the middle, energy at
+  // both ends) means the frames were centred before the FFT.
+  FramePairs pairs = SampleFramePairs(lin, phase, g, 64);
+  if (g.ref_sign == 0 && g.ref_const == 0 && !hints.win_length) {
+    int b = 0, e = 0;
+    MeasureSupport(pairs, 1e-10, &b, &e);
+    std::vector<double> energy(n, 0.0);
+    for (size_t p = 0; p < pairs.a.size(); ++p)
+      for (int i = 0; i < n; ++i) energy[i] += pairs.a[p][i] * pairs.a[p][i] + pairs.b[p][i] * pairs.b[p][i];
+    const double emax = *std::max_element(energy.begin(), energy.end());
+    const bool ends = energy[0] > 1e-6 * emax && energy[n - 1] > 1e-6 * emax;
+    int gap = 0, run = 0;
+    for (int i = 0; i < n; ++i) {
+      run = energy[i] <= 1e-10 * emax ? run + 1 : 0;
+      gap = std::max(gap, run);
+    }
+    if (ends && gap >= 2) {
+      g.ref_const = n / 2;
+      pairs = SampleFramePairs(lin, phase, g, 64);
+      log.Addf("phase reference: the support wraps around the frame (a silent gap of %d samples inside); frames were centred: rotating by %d",
+               gap, n / 2);
+    }
+  }
+  {
+    Evidence e;
+    e.value = g.PhaseReferenceName();
+    e.score = best.digits;
+    e.metric = "digits of frame consistency under this reference (hop ratio test)";
+    for (size_t i = 1; i < hyps.size(); ++i)
+      if (hyps[i].geometry.ref_sign != g.ref_sign || hyps[i].geometry.ref_const != g.ref_const) {
+        e.has_runner_up = true;
+        e.runner_up_value = hyps[i].geometry.PhaseReferenceName();
+        e.runner_up_score = hyps[i].digits;
+        break;
+      }
+    if (g.ref_const != 0 && best.geometry.ref_const == 0) e.note = "decided by the window support wrapping around the frame";
+    r.evidence["phase_reference"] = e;
+  }
   WindowFitOptions wopt;
   if (hints.win_length) wopt.win_length = *hints.win_length;
   if (hints.window) {
@@ -413,6 +417,9 @@ InferenceResult Infer(const std::vector<NdArray>& arrays, const Hints& hints) {
   p.window = chosen.spec;
   p.offset = chosen.offset;
   p.nyquist_dropped = g.nyquist_dropped;
+  p.onesided = !g.two_sided;
+  p.fftshift = g.fftshift;
+  p.phase_reference = g.PhaseReferenceName();
   p.center = b.center;
   p.pad_mode = b.pad_mode;
   p.pad = b.pad;

@@ -24,6 +24,11 @@ struct LayoutHypothesis {
   double nyquist_zero_fraction = 0.0;  // same for the last bin
   double interior_zero_fraction = 0.0; // same for interior bins (should be low)
   size_t tested_frames = 0;            // frames whose DC cell was informative
+  int zero_column = 0;                 // stored index of the zero-phase column (0, or bins/2)
+  double hermitian_fraction = 0.0;     // cells with |X[k]| = |X[-k]|, phi[k] = -phi[-k]
+  bool two_sided = false;              // hermitian_fraction >= 0.9: all n_fft bins stored
+  bool fftshift = false;               // two-sided with DC in the middle
+  double dc_side_evidence = 0.0;       // log10 energy ratio DC side / Nyquist side (two-sided)
   double score = 0.0;                  // in [0, 1]
 };
 
@@ -31,8 +36,14 @@ struct LayoutHypothesis {
 // Only cells whose magnitude is above the array's minimum (silence, a clipped floor) count as
 // evidence: a zero magnitude has a zero phase in every bin. Hypotheses need at least 2 frames
 // and 2 bins.
+// `zero_tolerance` (radians) is how far from 0 or +-pi a stored DC phase may be: the phase's own
+// rounding (float16 stores pi as 3.140625).
 std::vector<LayoutHypothesis> FindLayouts(const std::vector<double>& phase,
-                                          const std::vector<double>& magnitude);
+                                          const std::vector<double>& magnitude,
+                                          double zero_tolerance = 1e-5);
+
+// The tolerance a phase array's precision allows: from how far its largest |value| lies from pi.
+double ZeroPhaseTolerance(const std::vector<double>& phase_radians);
 
 // The element index of (frame m, bin k) under a hypothesis.
 inline size_t LayoutIndex(const LayoutHypothesis& h, size_t m, size_t k) {

@@ -95,7 +95,10 @@ std::vector<double> PhaseToRadians(const std::vector<double>& values, const std:
 }
 
 std::vector<std::string> MagnitudeScaleCandidates(const ValueStats& stats) {
-  if (stats.negative == 0) return {"linear", "power", "db20", "db10", "ln", "log10"};
+  // In order of prior plausibility. Non-negative data are most often linear or power (or
+  // log1p, which is never negative); logarithmic values are mostly negative (relative to a
+  // maximum or to full scale) but may all be positive (dB re a small reference).
+  if (stats.negative == 0) return {"linear", "power", "log1p", "db20", "db10", "ln", "log10"};
   return {"db20", "db10", "ln", "log10"};
 }
 
@@ -114,6 +117,7 @@ std::vector<double> MagnitudeToLinear(const std::vector<double>& values, const s
     else if (scale == "db10") m = std::pow(10.0, (v - vmax) / 10.0);
     else if (scale == "ln") m = std::exp(v - vmax);
     else if (scale == "log10") m = std::pow(10.0, v - vmax);
+    else if (scale == "log1p") m = std::expm1(std::max(0.0, v));
     else m = v;
     out[i] = std::isfinite(m) ? m : 0.0;
   }

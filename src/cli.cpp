@@ -51,7 +51,7 @@ po::options_description InputOptions() {
       ("win-length", po::value<int>(), "window length in samples")
       ("window", po::value<std::string>(), "window family NAME[:PARAM], e.g. hann, kaiser:8")
       ("layout", po::value<std::string>(), "frames_x_bins (each frame contiguous) or bins_x_frames")
-      ("magnitude-scale", po::value<std::string>(), "linear|power|db20|db10|ln|log10")
+      ("magnitude-scale", po::value<std::string>(), "linear|power|db20|db10|ln|log10|log1p")
       ("phase-units", po::value<std::string>(), "radians|radians_0_2pi|degrees|cycles")
       ("center", po::value<std::string>(), "true|false: frames were centred with padding")
       ("length", po::value<size_t>(), "length of the original signal in samples")
@@ -144,8 +144,8 @@ Parsed Parse(const std::string& command, const std::vector<std::string>& args, s
   if (vm.count("magnitude-scale")) {
     h.magnitude_scale = vm["magnitude-scale"].as<std::string>();
     const std::string& m = *h.magnitude_scale;
-    if (m != "linear" && m != "power" && m != "db20" && m != "db10" && m != "ln" && m != "log10")
-      ThrowUsage("--magnitude-scale " + m + " is not one of linear|power|db20|db10|ln|log10");
+    if (m != "linear" && m != "power" && m != "db20" && m != "db10" && m != "ln" && m != "log10" && m != "log1p")
+      ThrowUsage("--magnitude-scale " + m + " is not one of linear|power|db20|db10|ln|log10|log1p");
   }
   if (vm.count("phase-units")) {
     h.phase_units = vm["phase-units"].as<std::string>();

@@ -66,6 +66,8 @@ BOOST_AUTO_TEST_CASE(infers_every_parameter_exactly) {
     Made d = MakeDump(c.w, c.n_fft, c.hop, c.offset, c.fxb);
     const InferenceResult r = Infer(d.arrays, Hints{});
     const std::string what = DescribeWindow(c.w) + " n_fft " + std::to_string(c.n_fft);
+    if (r.params.win_length != c.w.length || r.params.hop != c.hop)
+      for (const std::string& line : r.log.lines()) BOOST_TEST_MESSAGE(what << ": " << line);
     BOOST_CHECK_MESSAGE(r.params.n_fft == c.n_fft, what << ": n_fft " << r.params.n_fft);
     BOOST_CHECK_MESSAGE(r.params.hop == c.hop, what << ": hop " << r.params.hop);
     BOOST_CHECK_MESSAGE(r.params.win_length == c.w.length, what << ": win_length " << r.params.win_length);
