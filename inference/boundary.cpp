@@ -30,12 +30,20 @@ double ReflectMismatch(const std::vector<double>& z, long p, long n) {
 
 BoundaryResult InferBoundary(const std::vector<double>& z, const std::vector<double>& coverage,
                              int n_fft, int hop, const std::vector<int>& win_lengths, int frames,
-                             InferenceLog* log) {
+                             double data_digits, InferenceLog* log) {
   BoundaryResult r;
   int win_length = win_lengths.front();
   r.win_length_used = win_length;
-  const double total = Energy(z, 0, z.size());
-  const double mean_energy = z.empty() ? 0.0 : total / z.size();
+  // Energies weighted by the window coverage: where only a taper covers a sample, the inverse
+  // divides rounding noise by a tiny number, and those samples must not decide.
+  auto weighted = [&](size_t b, size_t e) {
+    double s = 0.0;
+    for (size_t i = b; i < e && i < z.size(); ++i) s += z[i] * z[i] * coverage[i];
+    return s;
+  };
+  double cov_total = 0.0;
+  for (double c : coverage) cov_total += c;
+  const double mean_energy = cov_total > 0 ? weighted(0, z.size()) / cov_total : 0.0;
   std::vector<int> pads = {n_fft / 2};
   for (int l : win_lengths) pads.push_back(l / 2);
   std::sort(pads.begin(), pads.end());
@@ -50,7 +58,9 @@ BoundaryResult InferBoundary(const std::vector<double>& z, const std::vector<dou
   for (int p : pads) {
     if (p <= 0 || static_cast<size_t>(2 * p + 1) > z.size()) continue;
     // constant: the pad region is silent relative to the signal.
-    const double head = Energy(z, 0, p) / p;
+    double cov_head = 0.0;
+    for (int i = 0; i < p; ++i) cov_head += coverage[i];
+    const double head = cov_head > 0 ? weighted(0, p) / cov_head : 0.0;
     options.push_back({p, "constant", Digits(mean_energy > 0 ? head / mean_energy : 1.0)});
     options.push_back({p, "reflect", Digits(ReflectMismatch(z, p, p))});
     double edge_num = 0.0, edge_den = 0.0;
@@ -73,7 +83,8 @@ BoundaryResult InferBoundary(const std::vector<double>& z, const std::vector<dou
     if (conventional(a.pad) != conventional(b.pad)) return conventional(a.pad);
     return a.pad > b.pad;
   });
-  const double accept = 5.0;  // digits
+  // Digits of agreement required: 5, or a little under the data's own precision.
+  const double accept = std::max(2.0, std::min(5.0, 0.6 * data_digits));
   r.center_evidence.metric = "digits of agreement of the head with the padding mode";
   if (!options.empty() && options.front().digits >= accept) {
     r.center = true;
@@ -105,7 +116,7 @@ BoundaryResult InferBoundary(const std::vector<double>& z, const std::vector<dou
                                            {"pad_mode", options.front().mode}};
       r.center_evidence.runner_up_score = options.front().digits;
     }
-    r.center_evidence.note = "no padding mode fits the head above " + std::to_string(int(accept)) +
+    r.center_evidence.note = "no padding mode fits the head above " + std::to_string(accept).substr(0, 4) +
                              " digits: frames start at sample 0";
   }
 

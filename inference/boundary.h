@@ -28,10 +28,12 @@ struct BoundaryResult {
 // win_lengths: the inferred window length first, then lengths of windows that tie with it
 // (periodic L = symmetric L+1): scipy pads win_length/2, torch and librosa n_fft/2, so the pad
 // found can tell tied windows apart. `win_length_used` says which length the pad matched.
+// data_digits: how consistent the data are at best (the hop test's score): low-precision data
+// (float16, quantised) cannot show a padding to more digits than that.
 // coverage[t] = sum_m w^2[t - m hop], the overlap-add normaliser: where it is tiny, the inverse
 // divides rounding noise by a window taper and is not trusted to find the signal's end.
 BoundaryResult InferBoundary(const std::vector<double>& z, const std::vector<double>& coverage,
                              int n_fft, int hop, const std::vector<int>& win_lengths, int frames,
-                             InferenceLog* log);
+                             double data_digits, InferenceLog* log);
 
 }  // namespace specrecon

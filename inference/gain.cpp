@@ -4,16 +4,20 @@
 
 namespace specrecon {
 
-GainChoice ChooseGain(double peak, double window_sum) {
+GainChoice ChooseGain(double peak, double window_sum, double window_sum_sq, int n_fft, int sample_rate) {
   struct Option {
     const char* name;
     double factor;
   };
-  const Option options[] = {{"none", 1.0}, {"scipy_spectrum", window_sum}};
+  const Option options[] = {{"none", 1.0},
+                            {"scipy_spectrum", window_sum},
+                            {"torch_normalized", std::sqrt(static_cast<double>(n_fft))},
+                            {"scipy_density", std::sqrt(sample_rate * window_sum_sq)}};
+  const int count = sizeof options / sizeof options[0];
   // Score: closeness (in decades) of the peak to a typical level of 0.5, for peaks <= 1.
   double best_score = -1e300, second_score = -1e300;
   int best = -1, second = -1;
-  for (int i = 0; i < 2; ++i) {
+  for (int i = 0; i < count; ++i) {
     const double p = peak * options[i].factor;
     if (!(p > 0.0) || p > 1.0 + 1e-6) continue;
     const double score = -std::abs(std::log10(p / 0.5));

@@ -18,7 +18,9 @@ struct GainChoice {
   Evidence evidence;
 };
 
-// peak: peak |x| of the plain (unscaled-FFT) reconstruction; window_sum: sum of the window.
-GainChoice ChooseGain(double peak, double window_sum);
+// peak: peak |x| of the plain (unscaled-FFT) reconstruction. Conventions tried: none (numpy,
+// torch, librosa), scipy 'spectrum' (1/sum w), torch normalized (1/sqrt(n_fft)), scipy
+// 'density' (1/sqrt(fs sum w^2), with the given or assumed sample rate).
+GainChoice ChooseGain(double peak, double window_sum, double window_sum_sq, int n_fft, int sample_rate);
 
 }  // namespace specrecon

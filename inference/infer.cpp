@@ -14,6 +14,26 @@
 #include "src/errors.h"
 
 namespace specrecon {
+namespace {
+
+// Layouts of an array read as interleaved (re, im) pairs; fills magnitude and phase when any fits.
+std::vector<LayoutHypothesis> InterleavedLayouts(const NdArray& a, std::vector<double>* magnitude,
+                                                 std::vector<double>* phase) {
+  const size_t n = a.size() / 2;
+  std::vector<double> mag(n), ph(n);
+  for (size_t i = 0; i < n; ++i) {
+    mag[i] = std::hypot(a.values[2 * i], a.values[2 * i + 1]);
+    ph[i] = std::atan2(a.values[2 * i + 1], a.values[2 * i]);
+  }
+  std::vector<LayoutHypothesis> l = FindLayouts(ph, mag, ZeroPhaseTolerance(ph));
+  if (!l.empty()) {
+    *magnitude = std::move(mag);
+    *phase = std::move(ph);
+  }
+  return l;
+}
+
+}  // namespace
 
 InferenceResult Infer(const std::vector<NdArray>& arrays, const Hints& hints) {
   InferenceResult r;
@@ -37,6 +57,19 @@ InferenceResult Infer(const std::vector<NdArray>& arrays, const Hints& hints) {
     r.magnitude_scale = "complex";
     r.phase_units = "none";
     layouts = FindLayouts(phase, magnitude, ZeroPhaseTolerance(phase));
+  } else if (arrays.size() == 1 && arrays[0].size() % 2 == 0 && ComputeStats(arrays[0].values).negative > 0 &&
+             !(layouts = InterleavedLayouts(arrays[0], &magnitude, &phase)).empty()) {
+    // One real array with negative values whose (even, odd) elements are the real and
+    // imaginary parts of a real signal's STFT: interleaved complex (numpy complex64.tofile).
+    mag_index = phase_index = 0;
+    r.magnitude_scale = "complex";
+    r.phase_units = "none";
+    Evidence e;
+    e.value = "interleaved complex (real, imaginary pairs)";
+    e.score = layouts.front().score;
+    e.metric = "fraction of frames whose DC imaginary part is 0 with elements read as (re, im) pairs";
+    r.evidence["roles"] = e;
+    log.Add("roles: one array of interleaved (re, im) pairs");
   } else if (arrays.size() == 1) {
     ThrowInferenceFailed("\"" + arrays[0].info.path +
                          "\": a magnitude without phase; magnitude-only reconstruction (phase "
@@ -361,7 +394,7 @@ InferenceResult Infer(const std::vector<NdArray>& arrays, const Hints& hints) {
   BoundaryResult b = InferBoundary(r.padded_signal,
                                    OverlapCoverage(r.frame_window, hop, static_cast<int>(g.layout.frames)),
                                    n, hop, lengths,
-                                   static_cast<int>(g.layout.frames), &log);
+                                   static_cast<int>(g.layout.frames), best.scan.best_digits, &log);
   WindowCandidate chosen = wf.best;
   if (b.win_length_used != wf.best.spec.length) {
     for (const WindowCandidate& c : wf.tied)
@@ -405,7 +438,9 @@ InferenceResult Infer(const std::vector<NdArray>& arrays, const Hints& hints) {
   for (size_t t = 0; t < b.length && b.pad + t < r.padded_signal.size(); ++t)
     peak = std::max(peak, std::abs(r.padded_signal[b.pad + t]));
   const double wsum = std::accumulate(r.frame_window.begin(), r.frame_window.end(), 0.0);
-  GainChoice gc = ChooseGain(peak, wsum);
+  double wsum2 = 0.0;
+  for (double v : r.frame_window) wsum2 += v * v;
+  GainChoice gc = ChooseGain(peak, wsum, wsum2, n, hints.sample_rate.value_or(16000));
   r.gain = gc.factor;
   r.gain_convention = gc.convention;
   r.evidence["gain"] = gc.evidence;

@@ -25,6 +25,7 @@ struct Hints {
   std::optional<bool> center;
   std::optional<size_t> length;
   std::optional<int> magnitude_index, phase_index;  // which input array is which
+  std::optional<int> sample_rate;                   // for the gain conventions that use it
 };
 
 struct StftParams {

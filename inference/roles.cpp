@@ -106,17 +106,41 @@ std::vector<double> MagnitudeToLinear(const std::vector<double>& values, const s
   std::vector<double> out(values.size());
   double vmax = -INFINITY;
   for (double v : values) if (std::isfinite(v)) vmax = std::max(vmax, v);
-  // Logarithmic scales are taken relative to the maximum, which only sets the (unknown) gain
-  // and keeps exp() in range.
+  if (!std::isfinite(vmax)) vmax = 0.0;
+  // Logarithmic values are converted with their own reference (20*log10|X| -> |X|), so a dump
+  // written in absolute dB keeps its level; only values that would overflow are taken relative
+  // to the maximum (which then sets an unknown gain).
+  const bool relative = (scale == "db20" && vmax > 600) || (scale == "db10" && vmax > 300) ||
+                        (scale == "ln" && vmax > 690) || (scale == "log10" && vmax > 300);
+  if (!relative) vmax = 0.0;
+  // log(|X| + eps): the floor value, held by many cells (silence), is |X| = 0 plus eps; take
+  // eps back off so silence is silent. (For a clipped floor, as librosa's top_db, those cells
+  // are upper bounds and zero is within them.)
+  double vmin = INFINITY;
+  size_t at_min = 0;
+  for (double v : values)
+    if (std::isfinite(v)) {
+      if (v < vmin) {
+        vmin = v;
+        at_min = 0;
+      }
+      if (v == vmin) ++at_min;
+    }
+  const bool logarithmic = scale == "db20" || scale == "db10" || scale == "ln" || scale == "log10";
+  double eps = 0.0;
+  auto convert = [&](double v) {
+    if (scale == "db20") return std::pow(10.0, (v - vmax) / 20.0);
+    if (scale == "db10") return std::pow(10.0, (v - vmax) / 10.0);
+    if (scale == "ln") return std::exp(v - vmax);
+    return std::pow(10.0, v - vmax);
+  };
+  if (logarithmic && std::isfinite(vmin) && at_min * 1000 >= values.size()) eps = convert(vmin);
   for (size_t i = 0; i < values.size(); ++i) {
     const double v = values[i];
     double m;
     if (scale == "linear") m = v;
     else if (scale == "power") m = std::sqrt(std::max(0.0, v));
-    else if (scale == "db20") m = std::pow(10.0, (v - vmax) / 20.0);
-    else if (scale == "db10") m = std::pow(10.0, (v - vmax) / 10.0);
-    else if (scale == "ln") m = std::exp(v - vmax);
-    else if (scale == "log10") m = std::pow(10.0, v - vmax);
+    else if (logarithmic) m = std::max(0.0, convert(v) - eps);
     else if (scale == "log1p") m = std::expm1(std::max(0.0, v));
     else m = v;
     out[i] = std::isfinite(m) ? m : 0.0;

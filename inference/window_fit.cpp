@@ -63,7 +63,7 @@ std::vector<int> PriorKey(const WindowCandidate& c, int n_fft) {
   const bool conventional_offset = c.offset == 0 || c.offset == (n_fft - l) / 2;
   const int variant = c.spec.open_ends ? 2 : c.spec.symmetric ? 1 : 0;
   return {WindowFamilyHasParam(c.spec.family) ? 1 : 0, conventional_offset ? 0 : 1,
-          -TrailingZeros(l), l == n_fft ? 0 : 1, variant,
+          l == n_fft ? 0 : 1, -TrailingZeros(l), variant,
           static_cast<int>(c.spec.family)};
 }
 
@@ -85,7 +85,9 @@ ParamRange RangeFor(WindowFamily f, int length) {
   } else {
     r.lo = 0.0;
     r.hi = 1.0;
-    for (double a = 0.05; a < 1.0; a += 0.1) r.grid.push_back(a);
+    // Tukey's taper width floor(alpha (L-1)/2) is a step function of alpha: a fine grid, no
+    // derivatives.
+    for (double a = 0.01; a < 1.0; a += 0.01) r.grid.push_back(a);
   }
   return r;
 }
@@ -176,7 +178,7 @@ WindowFit FitWindow(const FramePairs& pairs, int hop, const WindowFitOptions& op
   for (const WindowCandidate& c : all) {
     if (!WindowFamilyHasParam(c.spec.family)) continue;
     if (options.family_given && options.given.param > 0) continue;
-    if (refined[c.spec.family] >= 2) continue;
+    if (refined[c.spec.family] >= 2 || c.spec.family == WindowFamily::kTukey) continue;
     ++refined[c.spec.family];
     const ParamRange range = RangeFor(c.spec.family, c.spec.length);
     WindowSpec spec = c.spec;

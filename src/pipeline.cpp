@@ -1,11 +1,99 @@
 #include "src/pipeline.h"
 
 #include <chrono>
+#include <cstdio>
 #include <cmath>
+#include <cstdint>
 
 #include "src/errors.h"
 
 namespace specrecon {
+
+namespace {
+
+size_t NonFinite(const std::vector<double>& v) {
+  size_t n = 0;
+  for (double x : v) n += !std::isfinite(x);
+  return n;
+}
+
+// Two raw files of one dump hold the same number of cells. When their independent readings
+// disagree, the file read less surely is re-read with the element size that makes the counts
+// agree (int16 phase codes beside a float32 magnitude would otherwise read as bytes).
+void AgreeOnElementCounts(std::vector<NdArray>* arrays, const RawHints& hints) {
+  if (arrays->size() != 2 || hints.dtype) return;
+  NdArray& a = (*arrays)[0];
+  NdArray& b = (*arrays)[1];
+  if (a.info.format != "raw" || b.info.format != "raw" || a.size() == b.size()) return;
+  NdArray& weak = a.info.score < b.info.score ? a : b;
+  const NdArray& strong = &weak == &a ? b : a;
+  const uint64_t bytes = static_cast<uint64_t>(weak.size()) * ElementSize(weak.info.dtype);
+  if (strong.size() == 0 || bytes % strong.size() != 0) return;
+  const size_t es = static_cast<size_t>(bytes / strong.size());
+  NdArray best;
+  bool found = false;
+  for (const char* dt : {"float32", "int32", "float16", "int16", "float64", "uint8", "int8"}) {
+   if (ElementSize(dt) != es) continue;
+   for (const char* order : {"little", "big"}) {
+    if (hints.byte_order && *hints.byte_order != order) continue;
+    if (es == 1 && std::string(order) == "big") continue;
+    RawHints h = hints;
+    h.dtype = dt;
+    h.byte_order = order;
+    h.header_bytes = weak.info.header_bytes;
+    NdArray cand;
+    try {
+      cand = ReadRaw(weak.info.path, h);
+    } catch (const Error&) {
+      continue;
+    }
+    cand.info.dtype_given = false;
+    // A reading with NaN or Inf loses to one without; big-endian must score clearly better
+    // than little-endian (most dumps come from little-endian machines).
+    const double bias = std::string(order) == "big" ? 1.2 : 1.0;
+    const bool better = !found || (NonFinite(cand.values) < NonFinite(best.values)) ||
+                        (NonFinite(cand.values) == NonFinite(best.values) && cand.info.score > bias * best.info.score);
+    if (cand.size() == strong.size() && better) {
+      best = std::move(cand);
+      found = true;
+    }
+   }
+  }
+  if (found) {
+    best.info.runner_up = weak.info.dtype + " " + weak.info.byte_order + " (alone, before matching the other file's cell count)";
+    best.info.runner_up_score = weak.info.score;
+    weak = std::move(best);
+  }
+}
+
+// A float reading with NaN or Inf beside an integer type of the same size that reads every
+// value: integer codes (int16 quantised magnitudes) decode as float16 with a few NaNs.
+void PreferFiniteReading(NdArray* a, const RawHints& hints) {
+  if (a->info.format != "raw" || hints.dtype || NonFinite(a->values) == 0) return;
+  const size_t es = ElementSize(a->info.dtype);
+  for (const char* dt : {"int16", "int32", "int8", "uint8"}) {
+    if (ElementSize(dt) != es) continue;
+    for (const char* order : {"little", "big"}) {
+      if (es == 1 && std::string(order) == "big") continue;
+      RawHints h = hints;
+      h.dtype = dt;
+      h.byte_order = order;
+      h.header_bytes = a->info.header_bytes;
+      try {
+        NdArray cand = ReadRaw(a->info.path, h);
+        if (cand.size() != a->size()) continue;
+        cand.info.dtype_given = false;
+        cand.info.runner_up = a->info.dtype + " " + a->info.byte_order + " (has NaN or Inf)";
+        cand.info.runner_up_score = a->info.score;
+        *a = std::move(cand);
+        return;
+      } catch (const Error&) {
+      }
+    }
+  }
+}
+
+}  // namespace
 
 RunResult RunInference(const RunOptions& options) {
   const auto t0 = std::chrono::steady_clock::now();
@@ -20,9 +108,31 @@ RunResult RunInference(const RunOptions& options) {
     std::vector<NdArray> got = ReadArrays(f, options.raw);
     for (NdArray& a : got) run.arrays.push_back(std::move(a));
   }
+  AgreeOnElementCounts(&run.arrays, options.raw);
+  for (NdArray& a : run.arrays) PreferFiniteReading(&a, options.raw);
   if (options.magnitude_path) hints.magnitude_index = 0;
   if (options.phase_path) hints.phase_index = static_cast<int>(run.arrays.size()) - 1;
-  run.inference = Infer(run.arrays, hints);
+  if (options.sample_rate) hints.sample_rate = options.sample_rate;
+  // What was read, first in the log (and in the log shown on failure).
+  std::vector<std::string> reading;
+  for (const NdArray& a : run.arrays) {
+    char buf[512];
+    std::snprintf(buf, sizeof buf, "read %s: %s %s %s, %zu values, header %llu bytes, score %.3f%s%s",
+                  a.info.path.c_str(), a.info.format.c_str(), a.info.dtype.c_str(), a.info.byte_order.c_str(),
+                  a.size(), static_cast<unsigned long long>(a.info.header_bytes), a.info.score,
+                  a.info.runner_up.empty() ? "" : ", runner-up ", a.info.runner_up.c_str());
+    reading.push_back(buf);
+  }
+  try {
+    run.inference = Infer(run.arrays, hints);
+  } catch (Error& e) {
+    e.details.insert(e.details.begin(), reading.begin(), reading.end());
+    throw;
+  }
+  InferenceLog full;
+  for (const std::string& line : reading) full.Add(line);
+  for (const std::string& line : run.inference.log.lines()) full.Add(line);
+  run.inference.log = full;
   for (NdArray& a : run.arrays) {
     a.values.clear();
     a.values.shrink_to_fit();
