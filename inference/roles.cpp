@@ -134,7 +134,15 @@ std::vector<double> MagnitudeToLinear(const std::vector<double>& values, const s
     if (scale == "ln") return std::exp(v - vmax);
     return std::pow(10.0, v - vmax);
   };
-  if (logarithmic && std::isfinite(vmin) && at_min * 1000 >= values.size()) eps = convert(vmin);
+  // A floor within 100 dB of the maximum is a clip (librosa's top_db: 80): keep it, those
+  // cells are at most that. A deeper floor is an additive epsilon (log(|X| + 1e-10)).
+  if (logarithmic && std::isfinite(vmin) && at_min * 1000 >= values.size()) {
+    double vtop = -INFINITY;
+    for (double v : values)
+      if (std::isfinite(v)) vtop = std::max(vtop, v);
+    const double depth_db = 20.0 * std::log10(convert(vtop) / std::max(1e-300, convert(vmin)));
+    if (depth_db > 100.0) eps = convert(vmin);
+  }
   for (size_t i = 0; i < values.size(); ++i) {
     const double v = values[i];
     double m;
