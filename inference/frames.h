@@ -26,6 +26,7 @@ struct Geometry {
   int ref_sign = 0;              // absolute-time phase reference: +-1
   int ref_const = 0;             // constant rotation (frame_center: n_fft/2)
   int hop = 0;                   // needed when ref_sign != 0
+  bool detrended = false;        // each segment's mean removed before windowing
 
   // Stored bin index of frequency k (0 <= k <= n_fft/2).
   int StoredBin(int k) const { return fftshift ? (k + n_fft / 2) % n_fft : k; }

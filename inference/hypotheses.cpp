@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "inference/detrend.h"
 #include "inference/roles.h"
 
 namespace specrecon {
@@ -62,9 +63,10 @@ std::vector<Geometry> GeometriesFor(const LayoutHypothesis& l, const SearchHints
 
 std::string Hypothesis::Describe() const {
   char buf[320];
-  std::snprintf(buf, sizeof buf, "%s magnitude, %s %zux%zu, n_fft %d%s%s, %s, hop %d: %.2f digits (best %.2f, median %.2f)",
+  std::snprintf(buf, sizeof buf, "%s magnitude, %s %zux%zu, n_fft %d%s%s%s, %s, hop %d: %.2f digits (best %.2f, median %.2f)",
                 scale.c_str(), LayoutName(geometry.layout.layout), geometry.layout.frames,
                 geometry.layout.bins, geometry.n_fft, geometry.nyquist_dropped ? " (Nyquist dropped)" : "",
+                geometry.detrended ? " detrended" : "",
                 geometry.two_sided ? (geometry.fftshift ? " two-sided fftshifted" : " two-sided") : "",
                 geometry.PhaseReferenceName(), scan.best, digits, scan.best_digits, scan.median_digits);
   return buf;
@@ -246,6 +248,52 @@ std::vector<Hypothesis> SearchHypotheses(const std::vector<double>& magnitude,
     if (log) log->Add("screened: " + screened[next].Describe());
     ranked.push_back(screened[next]);
   }
+  // Nothing consistent: try detrended frames (each segment's mean removed before windowing,
+  // scipy.signal.spectrogram's default), frame-start reference, on the best layouts.
+  if (ranked.empty() || ranked.front().digits < 3.0) {
+    std::vector<Hypothesis> detrended;
+    for (size_t li = 0; li < layouts.size() && li < 3; ++li)
+      for (const Geometry& g0 : GeometriesFor(layouts[li], hints))
+        for (size_t si = 0; si < scales.size() && si < 3; ++si) {
+          Geometry g = g0;
+          g.detrended = true;
+          const FramePairs pairs = SampleFramePairs(linear(scales[si]), phase, g, 16, true);
+          if (pairs.a.size() < 3) continue;
+          Hypothesis h;
+          h.scale = scales[si];
+          h.geometry = g;
+          h.scan = ScanDetrendedHops(pairs, g.n_fft - 1, 32);
+          if (hints.hop) {
+            h.scan.best = *hints.hop;
+            h.scan.best_digits = Digits(DetrendedHopInconsistency(pairs, *hints.hop, 64));
+          }
+          h.digits = h.scan.margin();
+          h.geometry.hop = h.scan.best;
+          detrended.push_back(h);
+        }
+    std::stable_sort(detrended.begin(), detrended.end(), by_digits);
+    for (size_t i = 0; i < detrended.size(); ++i) {
+      Hypothesis h = detrended[i];
+      if (i < 3) {
+        const FramePairs pairs = SampleFramePairs(linear(h.scale), phase, h.geometry, 48, true);
+        h.scan = ScanDetrendedHops(pairs, h.geometry.n_fft - 1, 64);
+        if (hints.hop) {
+          h.scan.best = *hints.hop;
+          h.scan.best_digits = Digits(DetrendedHopInconsistency(pairs, *hints.hop, 64));
+        }
+        h.digits = h.scan.margin();
+        h.geometry.hop = h.scan.best;
+      }
+      if (log) log->Add("detrended hypothesis: " + h.Describe());
+      detrended[i] = h;
+    }
+    std::stable_sort(detrended.begin(), detrended.begin() + std::min<size_t>(3, detrended.size()), by_digits);
+    if (!detrended.empty() && (ranked.empty() || detrended.front().digits > ranked.front().digits)) {
+      ranked.insert(ranked.begin(), detrended.begin(), detrended.end());
+      return ranked;
+    }
+  }
+
   // Among the confirmed, close scores are a tie (a constant rotation only moves the
   // wrap-around point); prefer the plainer phase reference.
   auto ref_rank = [](const Geometry& g) { return g.ref_sign != 0 ? 2 : g.ref_const != 0 ? 1 : 0; };

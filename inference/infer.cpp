@@ -4,7 +4,9 @@
 #include <cmath>
 #include <numeric>
 
+
 #include "inference/boundary.h"
+#include "inference/detrend.h"
 #include "inference/frames.h"
 #include "inference/gain.h"
 #include "inference/hop.h"
@@ -324,6 +326,7 @@ InferenceResult Infer(const std::vector<NdArray>& arrays, const Hints& hints) {
     r.evidence["phase_reference"] = e;
   }
   WindowFitOptions wopt;
+  wopt.detrended = g.detrended;
   if (hints.win_length) wopt.win_length = *hints.win_length;
   if (hints.window) {
     wopt.family_given = true;
@@ -384,6 +387,18 @@ InferenceResult Infer(const std::vector<NdArray>& arrays, const Hints& hints) {
   r.spectrogram.data.resize(g.layout.frames * full_bins);
   for (size_t m = 0; m < g.layout.frames; ++m) ComplexFrame(lin, phase, g, m, r.spectrogram.frame(static_cast<int>(m)));
   r.frame_window = PlaceWindow(MakeWindow(wf.best.spec), n, wf.best.offset);
+  if (g.detrended) {
+    const size_t pairs_used = UndoDetrend(&r.spectrogram, r.frame_window, hop, wf.best.spec.length);
+    log.Addf("detrended: segment means restored from %zu frame overlaps (the overall mean is lost; set to zero)", pairs_used);
+  }
+  {
+    Evidence e;
+    e.value = g.detrended;
+    e.score = best.digits;
+    e.metric = g.detrended ? "digits of consistency under the detrended model (plain frames fit no hypothesis)"
+                           : "digits of consistency of plain (not detrended) frames";
+    r.evidence["detrended"] = e;
+  }
   IstftResult inv = Istft(r.spectrogram, r.frame_window, hop);
   r.padded_signal = std::move(inv.signal);
   r.uncovered = inv.uncovered;
@@ -453,6 +468,7 @@ InferenceResult Infer(const std::vector<NdArray>& arrays, const Hints& hints) {
   p.offset = chosen.offset;
   p.nyquist_dropped = g.nyquist_dropped;
   p.onesided = !g.two_sided;
+  p.detrended = g.detrended;
   p.fftshift = g.fftshift;
   p.phase_reference = g.PhaseReferenceName();
   p.center = b.center;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 
+#include "inference/detrend.h"
 #include "inference/evidence.h"
 #include "src/stft.h"
 
@@ -117,7 +118,9 @@ WindowFit FitWindow(const FramePairs& pairs, int hop, const WindowFitOptions& op
   std::vector<WindowCandidate> all;
   auto evaluate = [&](WindowCandidate c) {
     if (c.offset < 0 || c.offset + c.spec.length > n || c.spec.length < 2) return;
-    c.inconsistency = RatioInconsistency(stats, PlaceWindow(MakeWindow(c.spec), n, c.offset));
+    const std::vector<double> placed = PlaceWindow(MakeWindow(c.spec), n, c.offset);
+    c.inconsistency = options.detrended ? DetrendedWindowInconsistency(pairs, hop, placed)
+                                        : RatioInconsistency(stats, placed);
     c.digits = Digits(c.inconsistency);
     all.push_back(c);
   };
@@ -179,6 +182,34 @@ WindowFit FitWindow(const FramePairs& pairs, int hop, const WindowFitOptions& op
     if (!WindowFamilyHasParam(c.spec.family)) continue;
     if (options.family_given && options.given.param > 0) continue;
     if (refined[c.spec.family] >= 2 || c.spec.family == WindowFamily::kTukey) continue;
+    if (options.detrended) {
+      // Golden-section search on the detrended score around the grid's best value.
+      ++refined[c.spec.family];
+      const ParamRange range = RangeFor(c.spec.family, c.spec.length);
+      double lo = range.lo, hi = range.hi;
+      for (size_t i = 0; i + 1 < range.grid.size(); ++i)
+        if (std::abs(range.grid[i] - c.spec.param) < 1e-12) {
+          lo = i > 0 ? range.grid[i - 1] : range.lo;
+          hi = range.grid[i + 1];
+        }
+      auto score = [&](double p) {
+        WindowSpec sp = c.spec;
+        sp.param = p;
+        return DetrendedWindowInconsistency(pairs, hop, PlaceWindow(MakeWindow(sp), n, c.offset));
+      };
+      const double gr = 0.6180339887498949;
+      double x1 = hi - gr * (hi - lo), x2 = lo + gr * (hi - lo), f1 = score(x1), f2 = score(x2);
+      for (int it = 0; it < 40; ++it) {
+        if (f1 < f2) { hi = x2; x2 = x1; f2 = f1; x1 = hi - gr * (hi - lo); f1 = score(x1); }
+        else { lo = x1; x1 = x2; f1 = f2; x2 = lo + gr * (hi - lo); f2 = score(x2); }
+      }
+      WindowCandidate r = c;
+      r.spec.param = f1 < f2 ? x1 : x2;
+      r.inconsistency = std::min(f1, f2);
+      r.digits = Digits(r.inconsistency);
+      if (r.inconsistency < c.inconsistency) extra.push_back(r);
+      continue;
+    }
     ++refined[c.spec.family];
     const ParamRange range = RangeFor(c.spec.family, c.spec.length);
     WindowSpec spec = c.spec;

@@ -43,6 +43,7 @@ struct WindowFitOptions {
   int win_length = -1;
   bool family_given = false;
   WindowSpec given;  // used when family_given
+  bool detrended = false;  // score under the detrended model (see detrend.h)
 };
 
 WindowFit FitWindow(const FramePairs& pairs, int hop, const WindowFitOptions& options);
