@@ -7,6 +7,7 @@
 
 #include "inference/boundary.h"
 #include "inference/detrend.h"
+#include "inference/nyquist.h"
 #include "inference/frames.h"
 #include "inference/gain.h"
 #include "inference/hop.h"
@@ -325,6 +326,10 @@ InferenceResult Infer(const std::vector<NdArray>& arrays, const Hints& hints) {
     if (g.ref_const != 0 && best.geometry.ref_const == 0) e.note = "decided by the window support wrapping around the frame";
     r.evidence["phase_reference"] = e;
   }
+  if (g.nyquist_dropped) {
+    const int silent = EstimateNyquistFromTails(&pairs);
+    if (silent > 0) log.Addf("nyquist: the dropped Nyquist bin estimated from %d silent positions per frame before the window fit", silent);
+  }
   WindowFitOptions wopt;
   wopt.detrended = g.detrended;
   if (hints.win_length) wopt.win_length = *hints.win_length;
@@ -387,6 +392,10 @@ InferenceResult Infer(const std::vector<NdArray>& arrays, const Hints& hints) {
   r.spectrogram.data.resize(g.layout.frames * full_bins);
   for (size_t m = 0; m < g.layout.frames; ++m) ComplexFrame(lin, phase, g, m, r.spectrogram.frame(static_cast<int>(m)));
   r.frame_window = PlaceWindow(MakeWindow(wf.best.spec), n, wf.best.offset);
+  if (g.nyquist_dropped && n % 2 == 0) {
+    const double rel = RestoreNyquist(&r.spectrogram, r.frame_window, hop);
+    log.Addf("nyquist: the dropped Nyquist bin restored in every frame from the overlaps and the window's zeros (RMS %.3g of the mean bin)", rel);
+  }
   if (g.detrended) {
     const size_t pairs_used = UndoDetrend(&r.spectrogram, r.frame_window, hop, wf.best.spec.length);
     log.Addf("detrended: segment means restored from %zu frame overlaps (the overall mean is lost; set to zero)", pairs_used);

@@ -27,7 +27,6 @@ const std::map<std::string, std::string> kNotYet = {
     {"scipy_hann512_hop512", "no overlap (hop = window): the ratio test needs overlap"},
     {"scipy_dpss512", "custom window (free-form window fit)"},
     {"scipy_sine_cubed256", "custom window (free-form window fit)"},
-    {"octave_specgram_hamming400_512", "dropped Nyquist bin with a zero-padded window"},
 };
 
 // Scale-free SNR: for dumps whose level is lost (dB re max, integer codes), the best gain.
