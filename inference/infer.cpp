@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <numeric>
 
 
 #include "inference/boundary.h"
 #include "inference/detrend.h"
 #include "inference/nyquist.h"
+#include "src/window_free_fit.h"
 #include "inference/frames.h"
 #include "inference/gain.h"
 #include "inference/hop.h"
@@ -337,12 +339,71 @@ InferenceResult Infer(const std::vector<NdArray>& arrays, const Hints& hints) {
     wopt.family_given = true;
     wopt.given = *hints.window;
   }
-  const WindowFit wf = FitWindow(pairs, hop, wopt);
+  WindowFit wf = FitWindow(pairs, hop, wopt);
   if (wf.best.spec.length < 2)
     ThrowInferenceFailed("no window fits the frames (support " + std::to_string(wf.support_begin) +
                          ".." + std::to_string(wf.support_end) + " of " + std::to_string(n) + ")", log.lines());
+  // A window outside the families: the best family fits far worse than the data themselves
+  // are consistent. Fit the window sample by sample (Ceres, smoothness prior).
+  std::vector<double> custom_window;
+  const WindowCandidate best_family = wf.best;
+  if (!g.detrended && !hints.window && wf.best.digits < best.scan.best_digits - 3.0) {
+    const RatioStats stats = ComputeRatioStats(pairs, hop);
+    // Tapers that reach the frame's edges within a few samples reach them: the measured
+    // support misses samples too small to see (sin^3 near its zeros).
+    if (wf.support_begin <= 4) wf.support_begin = 0;
+    if (wf.support_end >= n - 4) wf.support_end = n;
+    // A smooth series (unique: it cannot follow the hop's period) first; a sample-by-sample
+    // Ceres fit only if the series falls short of the data's precision.
+    FreeWindowFit ff = FitSeriesWindow(stats, wf.support_begin, wf.support_end);
+    log.Addf("window: smooth series fit on samples %d..%d with %d half-cycle terms: %.2f digits (best family %.2f)",
+             wf.support_begin, wf.support_end - 1, ff.iterations, Digits(ff.inconsistency), wf.best.digits);
+    // (The sample-by-sample fit leaves one scale per residue class to a prior: only when the
+    // series is far from the data's precision.)
+    if (ff.window.empty() || Digits(ff.inconsistency) < best.scan.best_digits - 6.0) {
+      const FreeWindowFit fs = FitFreeWindow(stats, wf.support_begin, wf.support_end,
+                                             ff.window.empty() ? PlaceWindow(MakeWindow(wf.best.spec), n, wf.best.offset) : ff.window);
+      log.Addf("window: sample-by-sample fit (Ceres %d iterations, cost %.3g, %.3f s): %.2f digits",
+               fs.iterations, fs.cost, fs.seconds, Digits(fs.inconsistency));
+      if (!fs.window.empty() && (ff.window.empty() || Digits(fs.inconsistency) > Digits(ff.inconsistency) + 1.0)) ff = fs;
+    }
+    const double ff_digits = Digits(ff.inconsistency);
+    r.window_fit_iterations = ff.iterations;
+    r.window_fit_cost = ff.cost;
+    r.window_fit_seconds = ff.seconds;
+    if (!ff.window.empty() && ff_digits > wf.best.digits + 2.0) {
+      custom_window = ff.window;
+      wf.best.spec.family = WindowFamily::kCustom;
+      wf.best.spec.param = 0.0;
+      // Symmetric if the fitted samples mirror each other.
+      double asym = 0.0, mag = 0.0;
+      for (int i = wf.support_begin; i < wf.support_end; ++i) {
+        const int j = wf.support_end - 1 - (i - wf.support_begin);
+        asym = std::max(asym, std::abs(ff.window[i] - ff.window[j]));
+        mag = std::max(mag, std::abs(ff.window[i]));
+      }
+      wf.best.spec.symmetric = asym <= 1e-4 * mag;
+      wf.best.spec.open_ends = false;
+      wf.best.spec.length = wf.support_end - wf.support_begin;
+      wf.best.offset = wf.support_begin;
+      wf.best.digits = ff_digits;
+      wf.best.inconsistency = ff.inconsistency;
+      wf.runner_up = best_family;
+      wf.tied.clear();
+    }
+  } else if (wf.param_fit.iterations > 0) {
+    r.window_fit_iterations = wf.param_fit.iterations;
+    r.window_fit_cost = wf.param_fit.inconsistency;
+    r.window_fit_seconds = wf.param_fit.seconds;
+  }
   for (const WindowCandidate& c : wf.ranked)
     log.Addf("window: %s at offset %d: %.2f digits", DescribeWindow(c.spec).c_str(), c.offset, c.digits);
+  for (size_t i = 0; i < wf.ranked.size() && i < 5; ++i) {  // for the HTML report's window plot
+    const WindowCandidate& c = wf.ranked[i];
+    char label[200];
+    std::snprintf(label, sizeof label, "%s @%d: %.2f digits", DescribeWindow(c.spec).c_str(), c.offset, c.digits);
+    r.ranked_windows.emplace_back(label, PlaceWindow(MakeWindow(c.spec), n, c.offset));
+  }
   {
     Evidence e;
     e.source = hints.window ? "given" : "inferred";
@@ -357,6 +418,8 @@ InferenceResult Infer(const std::vector<NdArray>& arrays, const Hints& hints) {
       e.runner_up_value = DescribeWindow(wf.runner_up.spec) + " at offset " + std::to_string(wf.runner_up.offset);
       e.runner_up_score = wf.runner_up.digits;
     }
+    if (!custom_window.empty())
+      e.note = "no named family fits as well as the data allow: a free-form window was fitted (samples in the report)";
     if (!wf.tied.empty()) {
       std::string t = "the same samples in the frame are also ";
       for (size_t i = 0; i < wf.tied.size() && i < 3; ++i)
@@ -391,7 +454,7 @@ InferenceResult Infer(const std::vector<NdArray>& arrays, const Hints& hints) {
   r.spectrogram.bins = full_bins;
   r.spectrogram.data.resize(g.layout.frames * full_bins);
   for (size_t m = 0; m < g.layout.frames; ++m) ComplexFrame(lin, phase, g, m, r.spectrogram.frame(static_cast<int>(m)));
-  r.frame_window = PlaceWindow(MakeWindow(wf.best.spec), n, wf.best.offset);
+  r.frame_window = custom_window.empty() ? PlaceWindow(MakeWindow(wf.best.spec), n, wf.best.offset) : custom_window;
   if (g.nyquist_dropped && n % 2 == 0) {
     const double rel = RestoreNyquist(&r.spectrogram, r.frame_window, hop);
     log.Addf("nyquist: the dropped Nyquist bin restored in every frame from the overlaps and the window's zeros (RMS %.3g of the mean bin)", rel);
@@ -473,6 +536,8 @@ InferenceResult Infer(const std::vector<NdArray>& arrays, const Hints& hints) {
   p.n_fft = n;
   p.hop = hop;
   p.win_length = chosen.spec.length;
+  if (!custom_window.empty())
+    p.custom_window.assign(custom_window.begin() + chosen.offset, custom_window.begin() + chosen.offset + chosen.spec.length);
   p.window = chosen.spec;
   p.offset = chosen.offset;
   p.nyquist_dropped = g.nyquist_dropped;

@@ -4,9 +4,11 @@
 // decision lands in `evidence` with its score and runner-up, and in the log.
 #pragma once
 
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "formats/array.h"
@@ -26,6 +28,8 @@ struct Hints {
   std::optional<size_t> length;
   std::optional<int> magnitude_index, phase_index;  // which input array is which
   std::optional<int> sample_rate;                   // for the gain conventions that use it
+  std::optional<int> iterations;                    // phase retrieval (magnitude-only dumps)
+  std::optional<double> tolerance;                  // phase retrieval stopping tolerance
 };
 
 struct StftParams {
@@ -42,6 +46,7 @@ struct StftParams {
   std::string pad_mode = "none";
   int pad = 0;
   bool detrended = false;
+  std::vector<double> custom_window;  // the fitted samples when window.family is custom
 };
 
 struct InputRole {
@@ -69,6 +74,19 @@ struct InferenceResult {
   std::vector<double> padded_signal;  // inverse of all frames before trimming
   size_t uncovered = 0;
   std::vector<double> hop_digits;  // hop scan, for plots and the report
+  // The Ceres window fit (parametric family parameter or free-form window), for the report.
+  int window_fit_iterations = 0;
+  double window_fit_cost = 0.0;
+  double window_fit_seconds = 0.0;
+  // The best few windows of the fit (one per family, best first), each placed in the n_fft
+  // frame at its offset, labelled with its description, offset and digits: for plots.
+  std::vector<std::pair<std::string, std::vector<double>>> ranked_windows;
+
+  // Magnitude-only dumps (inference/magnitude_only.h): the phase retrieval's spectral
+  // convergence of the output in dB, its method and iterations. NaN when the phase was given.
+  double spectral_convergence_db = std::numeric_limits<double>::quiet_NaN();
+  std::string retrieval_method;
+  int retrieval_iterations = 0;
 };
 
 // Throws Error(kInferenceFailed) when no hypothesis is consistent (the message names the best

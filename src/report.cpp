@@ -49,6 +49,7 @@ nlohmann::json BuildReport(const RunResult& run, bool with_reconstruction) {
   w["symmetric"] = p.window.symmetric || p.window.open_ends;
   w["matlab_hanning"] = p.window.open_ends;
   w["offset"] = p.offset;
+  if (!p.custom_window.empty()) w["samples"] = p.custom_window;
   j["stft"] = {{"n_fft", p.n_fft},
                {"hop", p.hop},
                {"win_length", p.win_length},
@@ -85,6 +86,10 @@ nlohmann::json BuildReport(const RunResult& run, bool with_reconstruction) {
                            {"synthesis_window", "canonical dual of the inferred analysis window"},
                            {"consistency_db", Rounded(run.consistency_db, 100.0)},
                            {"uncovered_samples", inf.uncovered},
+                           {"window_fit", {{"solver", "ceres"},
+                                           {"iterations", inf.window_fit_iterations},
+                                           {"cost", inf.window_fit_cost},
+                                           {"seconds", Rounded(inf.window_fit_seconds, 1e4)}}},
                            {"clipped_samples", run.wav.clipped},
                            {"non_finite_samples", run.wav.non_finite},
                            {"seconds", Rounded(run.seconds)}};

@@ -25,8 +25,6 @@ BOOST_AUTO_TEST_SUITE(matrix)
 // Kinds of dump the tool does not handle yet (see README "Limits"), by case name.
 const std::map<std::string, std::string> kNotYet = {
     {"scipy_hann512_hop512", "no overlap (hop = window): the ratio test needs overlap"},
-    {"scipy_dpss512", "custom window (free-form window fit)"},
-    {"scipy_sine_cubed256", "custom window (free-form window fit)"},
 };
 
 // Scale-free SNR: for dumps whose level is lost (dB re max, integer codes), the best gain.
@@ -111,7 +109,10 @@ BOOST_AUTO_TEST_CASE(every_case_with_phase_is_inferred_exactly) {
                                     : test::SnrDb(src, run.signal, margin, end - margin);
       const double oracle = t["oracle_snr_db"].get<double>();
       BOOST_TEST_MESSAGE(name << ": SNR " << snr << " dB, oracle " << oracle << " dB");
-      BOOST_CHECK_GT(snr, std::min(oracle, 140.0) - 3.0);
+      // Named families: within 3 dB of the oracle. A window outside the families is fitted
+      // free-form (the Reconstruction issue asks above 60 dB for those).
+      const bool custom = t["window"]["family"] == "custom";
+      BOOST_CHECK_GT(snr, custom ? 60.0 : std::min(oracle, 140.0) - 3.0);
     }
   }
   BOOST_TEST_MESSAGE(checked << " cases checked");
