@@ -19,13 +19,15 @@ struct ArrayReading {
   std::string name;                 // variable name inside a container, empty otherwise
   std::string dtype = "float32";    // float16|float32|float64|int8|uint8|int16|...|complex64|...
   std::string byte_order = "little";  // little|big|none (single-byte or text)
-  uint64_t header_bytes = 0;
+  uint64_t header_bytes = 0;        // bytes before the data (raw: detected or given)
+  uint64_t trailer_bytes = 0;       // bytes after the data (raw: a Fortran record's end marker)
   std::vector<size_t> shape;        // as stored; raw files are flat: {count}
   bool fortran_order = false;       // shape is column-major (MATLAB, Fortran, numpy order='F')
   bool dtype_given = false;         // dtype / byte order came from a hint or a header
   double score = 1.0;
   std::string runner_up;            // e.g. "float64 big-endian"
   double runner_up_score = 0.0;
+  std::string note;                 // how it was read: header evidence, candidates, skipped variables
 };
 
 // A real or complex array of doubles, flat in file order.

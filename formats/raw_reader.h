@@ -2,7 +2,12 @@
 // description of themselves. This reader decodes the bytes under each candidate element type and
 // byte order and keeps the one whose values look like measured data: finite, of plausible
 // magnitude, and with neighbouring values of similar size (spectral envelopes are smooth).
-// It reports the winner's score and the runner-up. Thread safe (no shared state).
+// An unknown header shows as a prefix that does not decode like the rest: for each candidate
+// the reader finds where the implausible prefix ends (data are assumed to run to the end of the
+// file, so the header length is congruent to the file size modulo the element size) and also
+// recognises Fortran unformatted records (length markers before and after the data).
+// It reports the winner's score, its runner-up and the other candidates in info.note.
+// Thread safe (no shared state).
 #pragma once
 
 #include <optional>
@@ -10,6 +15,7 @@
 #include <vector>
 
 #include "formats/array.h"
+#include "formats/decode.h"
 
 namespace specrecon {
 
@@ -23,18 +29,20 @@ struct RawCandidate {
   std::string dtype;
   std::string byte_order;
   double score = 0.0;
+  uint64_t header_bytes = 0;
+  uint64_t trailer_bytes = 0;
+  std::string header_note;  // why this header length (empty for 0)
 };
 
-// Scores every candidate reading of `bytes` (a sample of the file), best first.
+// Scores every candidate reading of `bytes` (a sample of the data, no header), best first.
 std::vector<RawCandidate> ScoreRawCandidates(const std::vector<unsigned char>& bytes,
                                              const RawHints& hints);
 
-// Decodes `count` elements of `dtype`/`byte_order` from `data` into doubles.
-// Returns false for an unknown dtype name.
-bool DecodeElements(const unsigned char* data, size_t count, const std::string& dtype,
-                    const std::string& byte_order, double* out);
-// Size in bytes of one element of `dtype`, 0 if unknown.
-size_t ElementSize(const std::string& dtype);
+// Scores every candidate reading of a file whose first bytes are `head` (up to 64 KiB) and
+// whose last 8 bytes are `tail`, detecting a header per candidate unless hints give one.
+std::vector<RawCandidate> ScoreRawFile(const std::vector<unsigned char>& head,
+                                       const std::vector<unsigned char>& tail, uint64_t file_size,
+                                       const RawHints& hints);
 
 // Reads a raw file. Throws Error(kBadInput) naming the file for empty files, sizes that are not
 // a whole number of elements, and files no candidate decodes plausibly.

@@ -3,9 +3,31 @@
 #include <cstring>
 #include <fstream>
 
+#include "formats/hdf5_reader.h"
+#include "formats/limits.h"
+#include "formats/mat_reader.h"
+#include "formats/npy_reader.h"
+#include "formats/npz_reader.h"
+#include "formats/octave_text_reader.h"
+#include "formats/text_reader.h"
 #include "src/errors.h"
 
 namespace specrecon {
+namespace {
+
+// Length of the valid UTF-8 sequence starting at `p` (at most `n` bytes), 0 if invalid. A
+// sequence cut by the end of the buffer counts as valid.
+size_t Utf8Length(const unsigned char* p, size_t n) {
+  size_t len = *p >= 0xF0 && *p <= 0xF4 ? 4 : *p >= 0xE0 ? 3 : *p >= 0xC2 && *p <= 0xDF ? 2 : 0;
+  if (*p >= 0xF5 || len == 0) return 0;
+  for (size_t i = 1; i < len; ++i) {
+    if (i >= n) return n;
+    if ((p[i] & 0xC0) != 0x80) return 0;
+  }
+  return len;
+}
+
+}  // namespace
 
 std::string SniffFormat(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -14,28 +36,46 @@ std::string SniffFormat(const std::string& path) {
   in.read(head, sizeof head);
   const size_t got = static_cast<size_t>(in.gcount());
   if (got >= 6 && std::memcmp(head, "\x93NUMPY", 6) == 0) return "npy";
-  if (got >= 4 && std::memcmp(head, "PK\x03\x04", 4) == 0) return "zip";
+  if (got >= 4 && (std::memcmp(head, "PK\x03\x04", 4) == 0 || std::memcmp(head, "PK\x05\x06", 4) == 0)) return "zip";
   if (got >= 8 && std::memcmp(head, "\x89HDF\r\n\x1a\n", 8) == 0) return "hdf5";
   // MATLAB 7.3 files are HDF5 behind a 512-byte text userblock that starts "MATLAB 7.3".
   if (got >= 10 && std::memcmp(head, "MATLAB 7.3", 10) == 0) return "hdf5";
   if (got >= 6 && std::memcmp(head, "MATLAB", 6) == 0) return "mat5";
-  // Text: every byte printable ASCII or whitespace (a UTF-8 BOM allowed), with digits.
-  size_t start = (got >= 3 && std::memcmp(head, "\xEF\xBB\xBF", 3) == 0) ? 3 : 0;
-  bool text = got > start, digit = false;
-  for (size_t i = start; i < got && text; ++i) {
-    const unsigned char c = static_cast<unsigned char>(head[i]);
+  // Text: printable ASCII, whitespace or valid UTF-8 (a BOM allowed), with a digit or a line end.
+  const unsigned char* u = reinterpret_cast<const unsigned char*>(head);
+  size_t i = (got >= 3 && std::memcmp(head, "\xEF\xBB\xBF", 3) == 0) ? 3 : 0;
+  bool text = got > i, digit = false;
+  while (i < got && text) {
+    const unsigned char c = u[i];
     if (c >= '0' && c <= '9') digit = true;
+    if (c >= 0x80) {
+      const size_t len = Utf8Length(u + i, got - i);
+      if (len == 0) text = false;
+      i += len ? len : 1;
+      continue;
+    }
     if (!(c == '\n' || c == '\r' || c == '\t' || (c >= 32 && c < 127))) text = false;
+    ++i;
   }
-  if (text && digit) return "text";
+  const bool line_end = std::memchr(head, '\n', got) != nullptr;
+  if (text && (digit || line_end)) return "text";
   return "raw";
 }
 
 std::vector<NdArray> ReadArrays(const std::string& path, const RawHints& hints) {
+  const uint64_t size = RegularFileSize(path);  // refuses directories, FIFOs and devices
+  if (size == 0) ThrowBadInput(path, "file is empty");
   const std::string kind = SniffFormat(path);
-  if (kind == "raw") return {ReadRaw(path, hints)};
-  ThrowBadInput(path, "looks like " + kind + ", which this version cannot read yet "
-                      "(supported: raw binary)");
+  if (kind == "npy") return {ReadNpy(path)};
+  if (kind == "zip") return ReadNpz(path);
+  if (kind == "hdf5") return ReadHdf5(path);
+  if (kind == "mat5") return ReadMat5(path);
+  if (kind == "text") {
+    const std::string text = ReadTextFile(path);
+    if (LooksLikeOctaveText(text)) return ParseOctaveText(text, path);
+    return {ParseDelimitedText(text, path)};
+  }
+  return {ReadRaw(path, hints)};
 }
 
 }  // namespace specrecon

@@ -199,20 +199,29 @@ int Inspect(const Parsed& p, std::ostream& out) {
   for (const std::string& f : files) {
     const std::vector<NdArray> arrays = ReadArrays(f, p.run.raw);
     for (const NdArray& a : arrays) {
-      const ValueStats s = ComputeStats(a.values);
-      out << f << ":\n";
-      out << "  format       " << a.info.format << "\n";
-      out << "  dtype        " << a.info.dtype << " (" << a.info.byte_order << " endian), score "
-          << a.info.score << "\n";
-      if (!a.info.runner_up.empty())
-        out << "  runner-up    " << a.info.runner_up << ", score " << a.info.runner_up_score << "\n";
-      out << "  header       " << a.info.header_bytes << " bytes\n";
-      out << "  shape        [";
-      for (size_t i = 0; i < a.info.shape.size(); ++i) out << (i ? ", " : "") << a.info.shape[i];
-      out << "]" << (a.info.fortran_order ? " (column-major)" : "") << "\n";
-      out << "  values       min " << s.min << ", max " << s.max << ", mean " << s.mean << ", rms "
-          << s.rms << "; " << (s.count - s.finite) << " non-finite, " << s.negative << " negative, "
-          << s.zeros << " zero\n";
+      const ArrayReading& r = a.info;
+      out << f << (r.name.empty() ? "" : " [" + r.name + "]") << ":\n";
+      out << "  format       " << r.format << "\n";
+      if (!r.name.empty()) out << "  name         " << r.name << "\n";
+      out << "  dtype        " << r.dtype << ", byte order " << r.byte_order << " ("
+          << (r.dtype_given ? "given or read" : "inferred") << ", score " << r.score << ")\n";
+      if (!r.runner_up.empty())
+        out << "  runner-up    " << r.runner_up << ", score " << r.runner_up_score << "\n";
+      out << "  header       " << r.header_bytes << " bytes";
+      if (r.trailer_bytes) out << ", trailer " << r.trailer_bytes << " bytes";
+      out << "\n  shape        [";
+      for (size_t i = 0; i < r.shape.size(); ++i) out << (i ? ", " : "") << r.shape[i];
+      out << "]" << (r.shape.empty() ? " (scalar)" : "") << ", "
+          << (r.fortran_order ? "column-major (Fortran order)" : "C order (row-major)") << "\n";
+      const auto range = [&out](const char* label, const std::vector<double>& v) {
+        const ValueStats s = ComputeStats(v);
+        out << label << "min " << s.min << ", max " << s.max << ", mean " << s.mean << ", rms " << s.rms
+            << "; " << (s.count - s.finite) << " non-finite, " << s.negative << " negative, " << s.zeros
+            << " zero of " << s.count << "\n";
+      };
+      range(a.is_complex() ? "  real         " : "  values       ", a.values);
+      if (a.is_complex()) range("  imag         ", a.imag);
+      if (!r.note.empty()) out << "  note         " << r.note << "\n";
     }
   }
   return 0;

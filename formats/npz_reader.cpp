@@ -1,0 +1,120 @@
+#include "formats/npz_reader.h"
+
+#include <zip.h>
+
+#include <memory>
+
+#include "formats/byte_source.h"
+#include "formats/decode.h"
+#include "formats/limits.h"
+#include "formats/npy_reader.h"
+#include "src/errors.h"
+
+namespace specrecon {
+namespace {
+
+struct ZipCloser {
+  void operator()(zip_t* z) const { zip_discard(z); }
+};
+struct ZipFileCloser {
+  void operator()(zip_file_t* f) const { zip_fclose(f); }
+};
+
+// One member, read through libzip (which inflates and checks the CRC at the end).
+class ZipMemberSource : public ByteSource {
+ public:
+  ZipMemberSource(zip_file_t* f, const std::string& path, const std::string& member)
+      : f_(f), path_(path), member_(member) {}
+  size_t Read(void* buf, size_t n) override {
+    const zip_int64_t got = zip_fread(f_, buf, n);
+    if (got < 0) ThrowBadInput(path_, "member '" + member_ + "': " + zip_file_strerror(f_));
+    return static_cast<size_t>(got);
+  }
+
+ private:
+  zip_file_t* f_;
+  const std::string& path_;
+  const std::string& member_;
+};
+
+bool EndsWith(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+}  // namespace
+
+std::vector<NdArray> ReadNpz(const std::string& path) {
+  const uint64_t file_size = RegularFileSize(path);
+  int code = 0;
+  std::unique_ptr<zip_t, ZipCloser> za(zip_open(path.c_str(), ZIP_RDONLY | ZIP_CHECKCONS, &code));
+  if (!za) {
+    zip_error_t err;
+    zip_error_init_with_code(&err, code);
+    const std::string why = zip_error_strerror(&err);
+    zip_error_fini(&err);
+    ThrowBadInput(path, "not a readable zip archive (truncated or corrupt): " + why);
+  }
+  const zip_int64_t entries = zip_get_num_entries(za.get(), 0);
+  std::vector<NdArray> out;
+  std::vector<std::string> skipped;
+  bool torch = false;
+  for (zip_int64_t i = 0; i < entries; ++i) {
+    zip_stat_t st;
+    zip_stat_init(&st);
+    if (zip_stat_index(za.get(), static_cast<zip_uint64_t>(i), 0, &st) != 0)
+      ThrowBadInput(path, "zip entry " + std::to_string(i) + ": " + zip_strerror(za.get()));
+    const std::string name = (st.valid & ZIP_STAT_NAME) && st.name ? st.name : "";
+    if (EndsWith(name, "data.pkl")) torch = true;
+    if (!EndsWith(name, ".npy")) {
+      if (!name.empty() && name.back() != '/') skipped.push_back(name);
+      continue;
+    }
+    const std::string where = "member '" + name + "': ";
+    const uint64_t size = st.size, comp = st.comp_size;
+    if (st.comp_method != ZIP_CM_STORE && st.comp_method != ZIP_CM_DEFLATE)
+      ThrowBadInput(path, where + "compression method " + std::to_string(st.comp_method) +
+                              " is neither stored nor deflated");
+    if (st.encryption_method != ZIP_EM_NONE) ThrowBadInput(path, where + "is encrypted");
+    if (comp > file_size)
+      ThrowBadInput(path, where + "declares " + std::to_string(comp) + " compressed bytes in a " +
+                              std::to_string(file_size) + "-byte archive: truncated or corrupt");
+    if (st.comp_method == ZIP_CM_STORE && size != comp)
+      ThrowBadInput(path, where + "is stored but declares " + std::to_string(size) + " bytes in " +
+                              std::to_string(comp) + ": corrupt directory");
+    if (size > comp * kMaxInflateRatio + 1024)
+      ThrowBadInput(path, where + "expands from " + std::to_string(comp) + " to " + std::to_string(size) +
+                              " bytes, beyond deflate's 1032:1 limit: a corrupt directory or a "
+                              "decompression bomb");
+    std::unique_ptr<zip_file_t, ZipFileCloser> zf(zip_fopen_index(za.get(), static_cast<zip_uint64_t>(i), 0));
+    if (!zf) ThrowBadInput(path, where + "cannot be opened: " + zip_strerror(za.get()));
+    ZipMemberSource src(zf.get(), path, name);
+    NdArray a = ReadNpyStream(src, size, path, name);
+    // Read to the end: libzip checks the CRC-32 (and inflates the rest) only there.
+    const uint64_t consumed = a.info.header_bytes + a.values.size() * ElementSize(a.info.dtype);
+    const uint64_t leftover = size > consumed ? size - consumed : 0;
+    std::vector<unsigned char> sink(1 << 16);
+    uint64_t more = 0;
+    while (size_t got = src.Read(sink.data(), sink.size())) {
+      more += got;
+      if (more > leftover) break;
+    }
+    if (more != leftover)
+      ThrowBadInput(path, where + "holds " + (more > leftover ? "more" : "fewer") +
+                              " bytes than its declared " + std::to_string(size) + ": corrupt");
+    out.push_back(std::move(a));
+  }
+  if (out.empty()) {
+    if (torch)
+      ThrowBadInput(path, "is a PyTorch torch.save archive: its tensors are pickled, which specrecon "
+                          "does not unpickle; save them with numpy.save(t.numpy()) instead");
+    ThrowBadInput(path, "zip archive holds no .npy arrays (" + std::to_string(entries) + " entries)");
+  }
+  if (!skipped.empty()) {
+    std::string list;
+    for (const std::string& s : skipped) list += (list.empty() ? "" : ", ") + s;
+    for (NdArray& a : out) a.info.note += "; also in the archive, not .npy: " + list;
+  }
+  return out;
+}
+
+}  // namespace specrecon

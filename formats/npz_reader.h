@@ -1,0 +1,21 @@
+// Why this file exists: numpy.savez / savez_compressed write a zip archive of .npy members
+// (stored or deflated), one per saved array. This reader opens it with libzip, which validates
+// the central directory, handles zip64 and checks every member's CRC-32, and decodes each
+// .npy member with the npy reader (info.name = member name without ".npy"). Declared member
+// sizes are checked against the archive's size and deflate's 1032:1 limit before anything is
+// read, so corrupt directories and decompression bombs fail fast. A torch.save archive (zip of
+// pickles) is recognised and refused with advice. Thread safe (no shared state).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "formats/array.h"
+
+namespace specrecon {
+
+// Reads every .npy member of a zip archive. Throws Error(kBadInput) naming the file on a
+// malformed archive or member, or when no member is an .npy array.
+std::vector<NdArray> ReadNpz(const std::string& path);
+
+}  // namespace specrecon

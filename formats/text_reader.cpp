@@ -1,0 +1,174 @@
+#include "formats/text_reader.h"
+
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+#include "formats/limits.h"
+#include "src/errors.h"
+
+namespace specrecon {
+namespace {
+
+bool IsBlank(char c) { return c == ' ' || c == '\t'; }
+
+std::string Trim(const std::string& s) {
+  size_t b = 0, e = s.size();
+  while (b < e && IsBlank(s[b])) ++b;
+  while (e > b && IsBlank(s[e - 1])) --e;
+  return s.substr(b, e - b);
+}
+
+// Splits a line on `delim` (' ' means runs of blanks). A single trailing delimiter is allowed.
+std::vector<std::string> SplitFields(const std::string& line, char delim) {
+  std::vector<std::string> out;
+  if (delim == ' ') {
+    std::string cur;
+    for (char c : line) {
+      if (IsBlank(c)) {
+        if (!cur.empty()) out.push_back(cur), cur.clear();
+      } else {
+        cur += c;
+      }
+    }
+    if (!cur.empty()) out.push_back(cur);
+    return out;
+  }
+  std::string cur;
+  for (char c : line) {
+    if (c == delim) out.push_back(Trim(cur)), cur.clear();
+    else cur += c;
+  }
+  const std::string last = Trim(cur);
+  if (!last.empty() || out.empty()) out.push_back(last);
+  return out;
+}
+
+std::string Quoted(const std::string& s) {
+  return "'" + (s.size() > 40 ? s.substr(0, 40) + "..." : s) + "'";
+}
+
+struct Line {
+  size_t number;  // 1-based line in the file
+  std::string text;
+};
+
+}  // namespace
+
+bool ParseNumberToken(const std::string& token, double* out) {
+  if (token.empty()) return false;
+  const char* b = token.data();
+  const char* e = b + token.size();
+  bool negative = false;
+  if (*b == '+' || *b == '-') {
+    negative = *b == '-';
+    ++b;
+    if (b == e || *b == '+' || *b == '-') return false;
+  }
+  double v = 0.0;
+  const auto r = std::from_chars(b, e, v);  // also parses inf, infinity and nan in any case
+  if (r.ec == std::errc::result_out_of_range) {
+    // Overflow or underflow: strtod gives the IEEE result (inf or a denormal/zero).
+    v = std::strtod(std::string(b, e).c_str(), nullptr);
+  } else if (r.ec != std::errc() || r.ptr != e) {
+    return false;
+  }
+  *out = negative ? -v : v;
+  return true;
+}
+
+std::string ReadTextFile(const std::string& path) {
+  const uint64_t size = RegularFileSize(path);
+  if (size > kMaxTextBytes)
+    ThrowBadInput(path, "text file of " + std::to_string(size) + " bytes is larger than the " +
+                            std::to_string(kMaxTextBytes) + " this tool parses; convert it to binary");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) ThrowBadInput(path, "cannot open for reading");
+  std::string text(static_cast<size_t>(size), '\0');
+  if (size > 0 && !in.read(&text[0], static_cast<std::streamsize>(size))) ThrowBadInput(path, "read error");
+  return text;
+}
+
+NdArray ParseDelimitedText(const std::string& text, const std::string& path) {
+  size_t start = text.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
+  // Content lines: not blank, not a comment.
+  std::vector<Line> lines;
+  size_t number = 0;
+  while (start <= text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    ++number;
+    std::string line = text.substr(start, end - start);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    const std::string t = Trim(line);
+    if (!t.empty() && t[0] != '#' && t[0] != '%') lines.push_back({number, line});
+    start = end + 1;
+  }
+  if (lines.empty()) ThrowBadInput(path, "text file holds no numbers (only blank or comment lines)");
+  // The delimiter: the first of tab, semicolon, comma found in a data line, else whitespace.
+  const std::string& probe = lines.size() > 1 ? lines[1].text : lines[0].text;
+  char delim = ' ';
+  for (char c : {'\t', ';', ','})
+    if (probe.find(c) != std::string::npos) {
+      delim = c;
+      break;
+    }
+  const bool decimal_comma = delim != ',';
+
+  NdArray a;
+  a.info.path = path;
+  a.info.format = "text";
+  a.info.dtype = "float64";
+  a.info.byte_order = "none";
+  a.info.score = 1.0;
+  const char* delim_name = delim == '\t' ? "tab" : delim == ';' ? "semicolon" : delim == ',' ? "comma" : "whitespace";
+  a.info.note = std::string(delim_name) + "-separated text";
+  size_t cols = 0, rows = 0, first_data_line = 0;
+  for (size_t li = 0; li < lines.size(); ++li) {
+    const std::vector<std::string> fields = SplitFields(lines[li].text, delim);
+    const size_t at = a.values.size();
+    bool header = false;
+    for (size_t c = 0; c < fields.size(); ++c) {
+      std::string tok = fields[c];
+      if (decimal_comma && tok.find(',') != std::string::npos && tok.find('.') == std::string::npos &&
+          tok.find(',') == tok.rfind(','))
+        tok[tok.find(',')] = '.';
+      double v;
+      if (!ParseNumberToken(tok, &v)) {
+        // Only the first content line may be a header row (column names).
+        if (li == 0 && (lines.size() > 1 || at == a.values.size())) {
+          header = true;
+          break;
+        }
+        ThrowBadInput(path, "line " + std::to_string(lines[li].number) + ", column " + std::to_string(c + 1) +
+                                ": " + (tok.empty() ? std::string("empty field") : Quoted(tok) + " is not a number"));
+      }
+      a.values.push_back(v);
+    }
+    if (header) {
+      a.values.resize(at);
+      a.info.header_bytes = 0;
+      a.info.note += ", header row: " + Trim(lines[li].text).substr(0, 80);
+      continue;
+    }
+    if (rows == 0) {
+      cols = fields.size();
+      first_data_line = lines[li].number;
+    } else if (fields.size() != cols) {
+      ThrowBadInput(path, "line " + std::to_string(lines[li].number) + " has " + std::to_string(fields.size()) +
+                              " fields, line " + std::to_string(first_data_line) + " has " + std::to_string(cols));
+    }
+    ++rows;
+    if (a.values.size() > kMaxArrayElements) ThrowBadInput(path, "text holds more than " + std::to_string(kMaxArrayElements) + " numbers");
+  }
+  if (rows == 0) ThrowBadInput(path, "text file holds no numbers (only a header row)");
+  a.info.shape = {rows, cols};
+  return a;
+}
+
+NdArray ReadDelimitedText(const std::string& path) { return ParseDelimitedText(ReadTextFile(path), path); }
+
+}  // namespace specrecon

@@ -1,0 +1,111 @@
+// Delimited text (numpy.savetxt, Octave dlmwrite, hand-written CSV with BOM and CRLF) and GNU
+// Octave's own text format; errors name the line and column.
+#include <boost/test/unit_test.hpp>
+
+#include <cmath>
+
+#include "formats/octave_text_reader.h"
+#include "formats/text_reader.h"
+#include "tests/formats_fixtures.h"
+
+namespace specrecon {
+using namespace specrecon::test;
+
+namespace {
+
+// The message of the Error that parsing `text` throws ("" if none).
+std::string ParseError(const std::string& text) {
+  try {
+    ParseDelimitedText(text, "in.csv");
+  } catch (const Error& e) {
+    BOOST_CHECK(e.code() == ExitCode::kBadInput);
+    return e.Line();
+  }
+  return "";
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(formats_text)
+
+BOOST_AUTO_TEST_CASE(fixtures_read_without_hints) {
+  BOOST_CHECK_GE(CheckManifestFormat("text"), 7);
+}
+
+BOOST_AUTO_TEST_CASE(delimiters_comments_and_headers) {
+  struct Case {
+    const char* text;
+    std::vector<size_t> shape;
+    std::vector<double> values;
+  };
+  const std::vector<Case> cases = {
+      {"1,2,3\n4,5,6\n", {2, 3}, {1, 2, 3, 4, 5, 6}},
+      {"1, 2, 3,\n4, 5, 6,\n", {2, 3}, {1, 2, 3, 4, 5, 6}},     // spaces, trailing delimiter
+      {"a;b\r\n1,5;-2,25e1\r\n", {1, 2}, {1.5, -22.5}},          // decimal comma with ';'
+      {"% MATLAB comment\n1\t2\n\n3\t4\n", {2, 2}, {1, 2, 3, 4}},  // blank line skipped
+      {"  1   2\n  3   4", {2, 2}, {1, 2, 3, 4}},                 // no final line end
+      {"\xEF\xBB\xBFx y\n+7 .5\n", {1, 2}, {7, 0.5}},
+      {"1e400 -1e400 1e-400\n", {1, 3}, {INFINITY, -INFINITY, 0.0}},
+  };
+  for (const Case& c : cases) {
+    BOOST_TEST_CONTEXT(c.text) {
+      const NdArray a = ParseDelimitedText(c.text, "in.csv");
+      BOOST_CHECK_EQUAL_COLLECTIONS(a.info.shape.begin(), a.info.shape.end(), c.shape.begin(), c.shape.end());
+      BOOST_CHECK_EQUAL_COLLECTIONS(a.values.begin(), a.values.end(), c.values.begin(), c.values.end());
+      BOOST_CHECK_EQUAL(a.info.format, "text");
+      BOOST_CHECK(!a.info.fortran_order);
+    }
+  }
+  const NdArray h = ParseDelimitedText("freq,mag\n1,2\n", "in.csv");
+  BOOST_CHECK_NE(h.info.note.find("header row: freq,mag"), std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(errors_name_line_and_column) {
+  std::string csv;
+  for (int i = 1; i <= 11; ++i) csv += "1,2,3\n";
+  BOOST_CHECK_NE(ParseError(csv + "4,5,abc\n").find("\"in.csv\": line 12, column 3: 'abc' is not a number"),
+                 std::string::npos);
+  BOOST_CHECK_NE(ParseError("1 2 3 4 5 6\n1 2 3 4 5 6\n1 2 3 4 5 6\n\n# c\n1 2 3 4 5 6\n1 2 3 4 5\n")
+                     .find("line 7 has 5 fields, line 1 has 6"),
+                 std::string::npos);
+  BOOST_CHECK_NE(ParseError("1,,3\n").find("line 1, column 2: empty field"), std::string::npos);
+  BOOST_CHECK_NE(ParseError("a,b\nc,d\n").find("line 2, column 1: 'c' is not a number"), std::string::npos);
+  BOOST_CHECK_NE(ParseError("# only comments\n\n").find("no numbers"), std::string::npos);
+  BOOST_CHECK_NE(ParseError("1 2\n3 NA\n").find("'NA' is not a number"), std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(number_tokens) {
+  double v = 0;
+  for (const char* ok : {"nan", "NaN", "-nan", "inf", "-Inf", "+INF", "Infinity", "1.5e-3", "-0", ".5", "5."})
+    BOOST_CHECK_MESSAGE(ParseNumberToken(ok, &v), ok);
+  for (const char* bad : {"", "+", "-", "1.5.3", "0x10", "1e", "--1", "1 2", "abc", "nanx"})
+    BOOST_CHECK_MESSAGE(!ParseNumberToken(bad, &v), bad);
+}
+
+BOOST_AUTO_TEST_CASE(octave_text_skips_non_numeric_and_keeps_layout) {
+  const std::vector<NdArray> a = ReadArrays(FixtureDir() + "text/octave_text.txt", {});
+  BOOST_REQUIRE_EQUAL(a.size(), 4u);
+  for (const char* skipped : {"s (string)", "c (cell)", "st (scalar struct)"})
+    BOOST_CHECK_MESSAGE(a[0].info.note.find(skipped) != std::string::npos, a[0].info.note << " lacks " << skipped);
+  // An N-d double array is written one value per line in column-major order.
+  const std::string nd =
+      "# name: x\n# type: matrix\n# ndims: 3\n 2 1 2\n 1\n 2\n 3\n 4\n\n"
+      "# name: b\n# type: bool\n1\n";
+  const std::vector<NdArray> x = ParseOctaveText(nd, "x.txt");
+  BOOST_REQUIRE_EQUAL(x.size(), 1u);
+  BOOST_CHECK(x[0].info.fortran_order);
+  BOOST_CHECK_EQUAL(x[0].info.shape.size(), 3u);
+  BOOST_CHECK_EQUAL(x[0].values[3], 4.0);
+  BOOST_CHECK_NE(x[0].info.note.find("b (bool)"), std::string::npos);
+  try {
+    ParseOctaveText("# name: m\n# type: matrix\n# rows: 2\n# columns: 2\n 1 2\n 3\n", "m.txt");
+    BOOST_FAIL("short row accepted");
+  } catch (const Error& e) {
+    BOOST_CHECK_NE(e.Line().find("line 6: variable 'm': row has 1 values"), std::string::npos);
+  }
+  BOOST_CHECK_THROW(ParseOctaveText("# name: m\n# type: sparse complex matrix\n", "m.txt"), Error);
+  BOOST_CHECK_THROW(ParseOctaveText("# name: m\n# type: matrix\n# rows: 100000\n# columns: 100000\n", "m.txt"), Error);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+}  // namespace specrecon
