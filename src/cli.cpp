@@ -8,7 +8,12 @@
 #include <unistd.h>
 
 #include "formats/reader.h"
+#include "src/atomic_file.h"
+#include "src/batch.h"
 #include "src/errors.h"
+#include "src/help.h"
+#include "src/html_report.h"
+#include "src/progress.h"
 #include "src/pipeline.h"
 #include "src/report.h"
 
@@ -19,22 +24,12 @@ namespace {
 
 const char* kVersion = "specrecon 0.1.0";
 
-const char* kTopHelp =
-    "specrecon: recover audio and STFT parameters from undocumented spectrogram dumps.\n"
-    "\n"
-    "Usage:\n"
-    "  specrecon reconstruct FILE... -o OUT.wav [--report REPORT.json] [--sample-rate HZ] [hints]\n"
-    "  specrecon infer FILE... [--json]        inference only: the report, no audio\n"
-    "  specrecon inspect FILE...                what each file holds, as read\n"
-    "  specrecon COMMAND --help                 options of a command\n"
-    "\n"
-    "FILE... is a magnitude file and a phase file in any order (raw binary dumps).\n"
-    "Exit codes: 0 success, 2 usage error, 3 unreadable or malformed input,\n"
-    "            4 inference failed, 5 output could not be written.\n";
+// The top help, every command's help and the man page come from src/help.cpp.
 
 struct Parsed {
   RunOptions run;
-  std::string out_path, report_path, format = "float32";
+  std::string out_path, report_path, html_path, format = "float32";
+  int jobs = 0;  // batch: 0 = hardware concurrency
   bool json = false, verbose = false, help = false;
 };
 
@@ -55,6 +50,8 @@ po::options_description InputOptions() {
       ("phase-units", po::value<std::string>(), "radians|radians_0_2pi|degrees|cycles")
       ("center", po::value<std::string>(), "true|false: frames were centred with padding")
       ("length", po::value<size_t>(), "length of the original signal in samples")
+      ("iterations", po::value<int>(), "phase retrieval iterations at most (magnitude-only dumps; default 400)")
+      ("tolerance", po::value<double>(), "phase retrieval stops when SC improves by less than this fraction per 10 iterations (default 0.001)")
       ("sample-rate", po::value<int>(), "sample rate for the WAV when the dump does not tell it")
       ("verbose,v", po::bool_switch(), "print the inference log on stderr")
       ("help,h", po::bool_switch(), "this help");
@@ -66,16 +63,29 @@ void CheckPositive(const po::variables_map& vm, const char* name) {
     ThrowUsage(std::string("--") + name + " = " + std::to_string(vm[name].as<int>()) + ". Violated: " + name + " >= 1");
 }
 
-Parsed Parse(const std::string& command, const std::vector<std::string>& args, std::ostream& out) {
+// The options of one command: the parser, --help and the man page all use these.
+po::options_description CommandOptions(const std::string& command) {
   po::options_description opts = InputOptions();
   if (command == "reconstruct") {
     opts.add_options()
         ("output,o", po::value<std::string>(), "output WAV path (required)")
         ("report", po::value<std::string>(), "write the JSON report here")
+        ("html", po::value<std::string>(), "write a self-contained HTML report (tables, plots, player) here")
         ("format", po::value<std::string>()->default_value("float32"), "WAV sample format: float32|pcm16|pcm24");
   } else if (command == "infer") {
-    opts.add_options()("json", po::bool_switch(), "print the JSON report on stdout");
+    opts.add_options()("json", po::bool_switch(), "print the JSON report on stdout")
+        ("html", po::value<std::string>(), "write a self-contained HTML report (tables, plots, player) here");
+  } else if (command == "batch") {
+    opts.add_options()
+        ("output,o", po::value<std::string>(), "output directory OUTDIR (required; created when missing)")
+        ("jobs,j", po::value<int>(), "sets processed at once (default: the number of CPU cores)")
+        ("format", po::value<std::string>()->default_value("float32"), "WAV sample format: float32|pcm16|pcm24");
   }
+  return opts;
+}
+
+Parsed Parse(const std::string& command, const std::vector<std::string>& args, std::ostream& out) {
+  po::options_description opts = CommandOptions(command);
   po::options_description hidden;
   hidden.add_options()("files", po::value<std::vector<std::string>>(), "input files");
   po::options_description all;
@@ -92,17 +102,7 @@ Parsed Parse(const std::string& command, const std::vector<std::string>& args, s
   Parsed p;
   if (vm["help"].as<bool>()) {
     p.help = true;
-    out << "Usage: specrecon " << command << " FILE... [options]\n\n";
-    if (command == "reconstruct")
-      out << "Reconstructs audio from a magnitude and a phase dump, inferring every STFT parameter\n"
-             "not given. Example:\n  specrecon reconstruct spectrogram.bin phases.bin -o out.wav --report r.json\n\n";
-    else if (command == "infer")
-      out << "Infers the STFT parameters and prints them (brief on stderr, JSON with --json).\n"
-             "Example:\n  specrecon infer spectrogram.bin phases.bin --json\n\n";
-    else
-      out << "Prints what each file holds as read: format, element type, byte order, header,\n"
-             "size, value ranges, and the runner-up reading. Example:\n  specrecon inspect spectrogram.bin\n\n";
-    out << opts;
+    out << CommandHelp(*FindCommandDoc(command), opts);
     return p;
   }
   if (vm.count("files")) p.run.files = vm["files"].as<std::vector<std::string>>();
@@ -160,16 +160,31 @@ Parsed Parse(const std::string& command, const std::vector<std::string>& args, s
     else ThrowUsage("--center " + c + " is not true or false");
   }
   if (vm.count("length")) h.length = vm["length"].as<size_t>();
+  if (vm.count("iterations")) {
+    h.iterations = vm["iterations"].as<int>();
+    if (*h.iterations < 1) ThrowUsage("--iterations = " + std::to_string(*h.iterations) + ". Violated: iterations >= 1");
+  }
+  if (vm.count("tolerance")) {
+    h.tolerance = vm["tolerance"].as<double>();
+    if (!(*h.tolerance >= 0.0)) ThrowUsage("--tolerance = " + std::to_string(*h.tolerance) + ". Violated: tolerance >= 0");
+  }
   if (vm.count("sample-rate")) p.run.sample_rate = vm["sample-rate"].as<int>();
   p.verbose = vm["verbose"].as<bool>();
-  if (command == "reconstruct") {
-    if (!vm.count("output")) ThrowUsage("reconstruct needs -o OUT.wav");
+  if (command == "reconstruct" || command == "batch") {
+    if (!vm.count("output")) ThrowUsage(command == "batch" ? "batch needs -o OUTDIR" : "reconstruct needs -o OUT.wav");
     p.out_path = vm["output"].as<std::string>();
     if (vm.count("report")) p.report_path = vm["report"].as<std::string>();
     p.format = vm["format"].as<std::string>();
     if (!ParseWavFormat(p.format, &p.run.wav_format)) ThrowUsage("--format " + p.format + " is not float32, pcm16 or pcm24");
   }
   if (command == "infer") p.json = vm["json"].as<bool>();
+  if (vm.count("html")) p.html_path = vm["html"].as<std::string>();
+  if (command == "batch") {
+    if (vm.count("jobs")) p.jobs = vm["jobs"].as<int>();
+    if (vm.count("jobs") && p.jobs < 1) ThrowUsage("--jobs = " + std::to_string(p.jobs) + ". Violated: jobs >= 1");
+    if (p.run.magnitude_path || p.run.phase_path) ThrowUsage("batch decides the roles per set: --magnitude and --phase do not apply");
+    if (p.run.files.size() != 1) ThrowUsage("batch takes one DIR or MANIFEST, got " + std::to_string(p.run.files.size()));
+  }
   if (p.run.files.empty() && !p.run.magnitude_path && !p.run.phase_path) ThrowUsage(command + " needs at least one input file");
   return p;
 }
@@ -232,30 +247,48 @@ int Inspect(const Parsed& p, std::ostream& out) {
 int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   try {
     if (args.empty()) {
-      err << kTopHelp;
+      err << TopHelp();
       return static_cast<int>(ExitCode::kUsage);
     }
     const std::string command = args[0];
     if (command == "--help" || command == "-h" || command == "help") {
-      out << kTopHelp;
+      out << TopHelp();
       return 0;
     }
     if (command == "--version") {
       out << kVersion << "\n";
       return 0;
     }
-    if (command != "reconstruct" && command != "infer" && command != "inspect")
-      ThrowUsage("unknown command '" + command + "' (reconstruct, infer, inspect; see --help)");
+    if (command == "help-man") {  // hidden: the man page, from the same texts and options as --help
+      std::vector<std::pair<const CommandDoc*, po::options_description>> commands;
+      for (const CommandDoc& d : CommandDocs()) commands.emplace_back(&d, CommandOptions(d.name));
+      const std::string page = ManPage(commands, kVersion);
+      if (args.size() > 1) WriteFileAtomically(args[1], page);
+      else out << page;
+      return 0;
+    }
+    if (!FindCommandDoc(command))
+      ThrowUsage("unknown command '" + command + "' (reconstruct, infer, inspect, batch; see --help)");
     const std::vector<std::string> rest(args.begin() + 1, args.end());
     Parsed p = Parse(command, rest, out);
     if (p.help) return 0;
     if (command == "inspect") return Inspect(p, out);
+    if (command == "batch") {
+      BatchOptions b;
+      b.input = p.run.files[0];
+      b.out_dir = p.out_path;
+      b.jobs = p.jobs;
+      b.run = p.run;
+      b.progress = StderrIsTerminal();
+      return RunBatch(b, out, err).exit_code;
+    }
 
     RunResult run = RunInference(p.run);
     if (p.verbose)
       for (const std::string& line : run.inference.log.lines()) err << "  " << line << "\n";
     Reconstruct(&run);
     if (command == "infer") {
+      if (!p.html_path.empty()) WriteHtmlReport(p.html_path, run, HtmlReportOptions());
       if (p.json) out << BuildReport(run, false).dump(2) << "\n";
       err << BriefReport(run);
       return 0;
@@ -271,6 +304,17 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
         throw;
       }
     }
+    if (!p.html_path.empty()) {
+      try {
+        HtmlReportOptions html;
+        html.wav_path = p.out_path;
+        WriteHtmlReport(p.html_path, run, html);
+      } catch (const Error&) {
+        std::remove(p.out_path.c_str());  // no partial output
+        if (!p.report_path.empty()) std::remove(p.report_path.c_str());
+        throw;
+      }
+    }
     err << BriefReport(run);
     char buf[256];
     std::snprintf(buf, sizeof buf, "  wrote %s: %zu samples at %d Hz (%s), consistency %.1f dB%s\n",
@@ -278,8 +322,6 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
                   run.sample_rate_source.c_str(), run.consistency_db,
                   run.wav.clipped ? ", CLIPPED samples" : "");
     err << buf;
-    if (run.wav.clipped) err << "  warning: " << run.wav.clipped << " samples were clipped to full scale\n";
-    if (run.wav.non_finite) err << "  warning: " << run.wav.non_finite << " NaN/Inf samples written as 0\n";
     return 0;
   } catch (const Error& e) {
     if (!e.details.empty()) {

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <sstream>
 
+#include "src/assessment.h"
+
 namespace specrecon {
 namespace {
 nlohmann::json Rounded(double v, double scale = 1000.0) {
@@ -93,6 +95,11 @@ nlohmann::json BuildReport(const RunResult& run, bool with_reconstruction) {
                            {"clipped_samples", run.wav.clipped},
                            {"non_finite_samples", run.wav.non_finite},
                            {"seconds", Rounded(run.seconds)}};
+    if (!std::isnan(inf.spectral_convergence_db)) {  // magnitude-only: the phase was retrieved
+      j["reconstruction"]["method"] = "phase retrieval: " + inf.retrieval_method;
+      j["reconstruction"]["spectral_convergence_db"] = Rounded(inf.spectral_convergence_db, 100.0);
+      j["reconstruction"]["retrieval_iterations"] = inf.retrieval_iterations;
+    }
   }
   j["log"] = inf.log.lines();
   return j;
@@ -110,13 +117,13 @@ std::string BriefReport(const RunResult& run) {
       const Evidence& e = it->second;
       std::string ru = e.has_runner_up ? e.runner_up_value.dump() + " (" + std::to_string(e.runner_up_score).substr(0, 5) + ")" : "-";
       if (ru.size() > 40) ru = ru.substr(0, 37) + "...";
-      std::snprintf(buf, sizeof buf, "  %-16s %-34s %-9s %6.2f   runner-up %s\n", name, value.c_str(),
-                    e.source.c_str(), e.score, ru.c_str());
+      std::snprintf(buf, sizeof buf, "  %-16s %-34s %-9s %6.2f  %-7s runner-up %s\n", name, value.c_str(),
+                    e.source.c_str(), e.score, ConfidenceName(RateEvidence(e)), ru.c_str());
     }
     os << buf;
   };
   const StftParams& p = inf.params;
-  os << "specrecon: parameter          value                              source     score\n";
+  os << "specrecon: parameter          value                              source     score  confidence\n";
   line("layout", inf.roles.empty() ? "" : inf.roles[0].layout, "layout");
   line("magnitude_scale", inf.magnitude_scale, "magnitude_scale");
   line("phase_units", inf.phase_units, "phase_units");
@@ -129,6 +136,7 @@ std::string BriefReport(const RunResult& run) {
   line("gain", inf.gain_convention, "gain");
   for (const auto& [name, e] : inf.evidence)
     if (!e.note.empty()) os << "  note (" << name << "): " << e.note << "\n";
+  for (const std::string& w : RunWarnings(run)) os << "  warning: " << w << "\n";
   return os.str();
 }
 
