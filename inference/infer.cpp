@@ -174,6 +174,19 @@ InferenceResult Infer(const std::vector<NdArray>& arrays, const Hints& hints) {
                                  [&](const LayoutHypothesis& l) { return l.layout != hinted_layout; }),
                   layouts.end());
   }
+  if (!hints.shape_layouts.empty() && !layouts.empty()) {
+    // A container's stored shape: keep the layouts it allows, if any fits.
+    std::vector<LayoutHypothesis> kept;
+    for (const LayoutHypothesis& l : layouts)
+      for (const auto& [lay, bins] : hints.shape_layouts)
+        if (l.layout == lay && l.bins == bins) kept.push_back(l);
+    if (!kept.empty()) {
+      log.Addf("layout: the stored shape allows %zu of %zu layouts found", kept.size(), layouts.size());
+      layouts = kept;
+    } else {
+      log.Add("layout: no layout the stored shape allows fits the zero-phase DC test; ignoring the shape");
+    }
+  }
   if (layouts.empty())
     ThrowInferenceFailed("no frame layout fits: under no bin count and orientation is the DC "
                          "phase 0 or pi in every frame, as a real signal's spectrum requires",

@@ -28,6 +28,8 @@ struct Hints {
   std::optional<size_t> length;
   std::optional<int> magnitude_index, phase_index;  // which input array is which
   std::optional<int> sample_rate;                   // for the gain conventions that use it
+  // Layouts a container's stored 2-D shape allows ((layout, bins) pairs); empty: any.
+  std::vector<std::pair<Layout, size_t>> shape_layouts;
   std::optional<int> iterations;                    // phase retrieval (magnitude-only dumps)
   std::optional<double> tolerance;                  // phase retrieval stopping tolerance
 };

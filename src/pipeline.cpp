@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 
+#include "inference/containers.h"
 #include "src/errors.h"
 
 namespace specrecon {
@@ -110,8 +111,34 @@ RunResult RunInference(const RunOptions& options) {
   }
   AgreeOnElementCounts(&run.arrays, options.raw);
   for (NdArray& a : run.arrays) PreferFiniteReading(&a, options.raw);
+  // Which arrays are the spectrogram, which are axes or a sample rate (containers, or a third
+  // file). The spectrogram arrays go to inference; the rest is evidence.
+  const ArrayRoles roles = ClassifyArrays(run.arrays);
+  run.array_roles = roles.role_of;
+  if (roles.main.empty())
+    ThrowBadInput(files.front(), "holds no array that can be a spectrogram (only " +
+                                     std::to_string(run.arrays.size()) + " small arrays)");
+  std::vector<NdArray> main;
+  for (int idx : roles.main) main.push_back(std::move(run.arrays[idx]));
+  if (roles.real_part && roles.imag_part && main.size() == 2 && main[0].size() == main[1].size()) {
+    NdArray c = std::move(main[*roles.real_part]);
+    c.imag = std::move(main[*roles.imag_part].values);
+    c.info.name += "+i*" + main[*roles.imag_part].info.name;
+    main = {std::move(c)};
+  }
+  if (main.size() == 2 && !options.magnitude_path && !options.phase_path && roles.magnitude && roles.phase) {
+    hints.magnitude_index = *roles.magnitude;  // names say it
+    hints.phase_index = *roles.phase;
+  }
   if (options.magnitude_path) hints.magnitude_index = 0;
-  if (options.phase_path) hints.phase_index = static_cast<int>(run.arrays.size()) - 1;
+  if (options.phase_path) hints.phase_index = static_cast<int>(main.size()) - 1;
+  hints.shape_layouts = LayoutsFromShape(main.front().info);
+  if (!options.sample_rate && roles.sample_rate) {
+    hints.sample_rate = static_cast<int>(std::lround(*roles.sample_rate));
+    run.sample_rate = *hints.sample_rate;
+    run.sample_rate_source = "metadata";
+    run.sample_rate_note = "read from " + roles.sample_rate_from;
+  }
   if (options.sample_rate) hints.sample_rate = options.sample_rate;
   // What was read, first in the log (and in the log shown on failure).
   std::vector<std::string> reading;
@@ -123,11 +150,29 @@ RunResult RunInference(const RunOptions& options) {
                   a.info.runner_up.empty() ? "" : ", runner-up ", a.info.runner_up.c_str());
     reading.push_back(buf);
   }
+  for (const std::string& note : roles.notes) reading.push_back(note);
+  for (size_t i = 0; i < run.array_roles.size(); ++i)
+    if (run.array_roles[i] != "spectrogram" && run.array_roles[i] != "complex")
+      reading.push_back("array " + (run.arrays[i].info.name.empty() ? run.arrays[i].info.path : run.arrays[i].info.name) +
+                        ": " + run.array_roles[i]);
   try {
-    run.inference = Infer(run.arrays, hints);
+    run.inference = Infer(main, hints);
   } catch (Error& e) {
     e.details.insert(e.details.begin(), reading.begin(), reading.end());
     throw;
+  }
+  // Back in place, and roles indexed like the inputs.
+  for (size_t j = 0; j < main.size() && j < roles.main.size(); ++j) run.arrays[roles.main[j]] = std::move(main[j]);
+  for (InputRole& role : run.inference.roles)
+    if (role.array_index >= 0 && role.array_index < static_cast<int>(roles.main.size()))
+      role.array_index = roles.main[role.array_index];
+  if (!options.sample_rate && !roles.sample_rate) {
+    std::string from;
+    if (auto fs = SampleRateFromAxes(run.arrays, roles, run.inference.params.n_fft, run.inference.params.hop, &from)) {
+      run.sample_rate = static_cast<int>(std::lround(*fs));
+      run.sample_rate_source = "metadata";
+      run.sample_rate_note = "from the " + from;
+    }
   }
   InferenceLog full;
   for (const std::string& line : reading) full.Add(line);

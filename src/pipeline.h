@@ -27,7 +27,9 @@ struct RunResult {
   InferenceResult inference;
   std::vector<double> signal;   // trimmed, scaled output
   int sample_rate = 16000;
-  std::string sample_rate_source = "assumed";
+  std::string sample_rate_source = "assumed";  // given|metadata|assumed
+  std::string sample_rate_note;
+  std::vector<std::string> array_roles;  // per input array (see inference/containers.h)
   double consistency_db = 0.0;
   double seconds = 0.0;
   WavWriteResult wav;

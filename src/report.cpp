@@ -24,7 +24,9 @@ nlohmann::json BuildReport(const RunResult& run, bool with_reconstruction) {
     const ArrayReading& r = run.arrays[i].info;
     nlohmann::json in;
     in["path"] = r.path;
-    in["role"] = nullptr;
+    in["role"] = i < run.array_roles.size() && run.array_roles[i] != "spectrogram" ? nlohmann::json(run.array_roles[i])
+                                                                                   : nlohmann::json(nullptr);
+    if (!r.name.empty()) in["name"] = r.name;
     in["layout"] = nullptr;
     in["shape"] = r.shape;
     for (const InputRole& role : inf.roles)
@@ -77,11 +79,18 @@ nlohmann::json BuildReport(const RunResult& run, bool with_reconstruction) {
                  {"sample_rate_source", run.sample_rate_source}};
   nlohmann::json ev = nlohmann::json::object();
   for (const auto& [name, e] : inf.evidence) ev[name] = e.ToJson();
-  ev["sample_rate"] = {{"source", run.sample_rate_source == "given" ? "given" : "assumed"},
-                       {"value", run.sample_rate},
-                       {"score", run.sample_rate_source == "given" ? 1.0 : 0.0},
-                       {"runner_up", nullptr},
-                       {"note", run.sample_rate_source == "given" ? "" : "the dump does not tell the sample rate; pass --sample-rate"}};
+  {
+    const std::string src = run.sample_rate_source;
+    const std::string source = src == "given" ? "given" : src == "metadata" ? "header" : "assumed";
+    const std::string note = src == "given"      ? ""
+                             : src == "metadata" ? run.sample_rate_note
+                                                 : "the dump does not tell the sample rate; pass --sample-rate";
+    ev["sample_rate"] = {{"source", source},
+                         {"value", run.sample_rate},
+                         {"score", src == "assumed" ? 0.0 : 1.0},
+                         {"runner_up", nullptr},
+                         {"note", note}};
+  }
   j["evidence"] = ev;
   if (with_reconstruction) {
     j["reconstruction"] = {{"method", "weighted overlap-add"},
