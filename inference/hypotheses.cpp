@@ -33,6 +33,8 @@ bool AllIntegers(const std::vector<double>& v) {
   return true;
 }
 
+}  // namespace
+
 // Geometries a layout allows: one-sided even / odd / dropped Nyquist, or two-sided.
 std::vector<Geometry> GeometriesFor(const LayoutHypothesis& l, const SearchHints& hints) {
   std::vector<Geometry> out;
@@ -58,8 +60,6 @@ std::vector<Geometry> GeometriesFor(const LayoutHypothesis& l, const SearchHints
   }
   return out;
 }
-
-}  // namespace
 
 std::string Hypothesis::Describe() const {
   char buf[320];

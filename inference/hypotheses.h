@@ -53,6 +53,8 @@ struct SearchHints {
   std::optional<std::string> magnitude_scale;
 };
 
+std::vector<Geometry> GeometriesFor(const LayoutHypothesis& l, const SearchHints& hints);
+
 // Ranked hypotheses (best first; the first few confirmed on more frame pairs).
 // linear_by_scale receives the linear magnitude of every scale tried.
 std::vector<Hypothesis> SearchHypotheses(const std::vector<double>& magnitude,

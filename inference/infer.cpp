@@ -208,7 +208,36 @@ InferenceResult Infer(const std::vector<NdArray>& arrays, const Hints& hints) {
   std::map<std::string, std::vector<double>> linear_by_scale;
   std::vector<Hypothesis> hyps = SearchHypotheses(magnitude, phase, layouts, scales, sh, &linear_by_scale, &log);
   const double kAccept = 3.0;
-  if (hyps.empty() || hyps.front().digits < kAccept) {
+  // No hypothesis is consistent. If the layout is certain (every frame's DC is exactly zero
+  // phase) and the frames' energy shows a window whose support does not exceed the frame, the
+  // likeliest reading is frames that do not overlap (hop >= window): assume hop = window length.
+  bool no_overlap = false;
+  const bool nothing_fits = hyps.empty() || hyps.front().digits < kAccept;
+  if (nothing_fits && layouts.front().dc_zero_fraction >= 0.99 && layouts.front().tested_frames >= 8) {
+    const std::vector<Geometry> geoms = GeometriesFor(layouts.front(), sh);
+    if (!geoms.empty()) {
+      Hypothesis h;
+      h.scale = scales.front();
+      h.geometry = geoms.front();
+      if (linear_by_scale.find(h.scale) == linear_by_scale.end())
+        linear_by_scale[h.scale] = MagnitudeToLinear(magnitude, h.scale);
+      const FramePairs probe = SampleFramePairs(linear_by_scale[h.scale], phase, h.geometry, 64);
+      int b = 0, e = 0;
+      MeasureSupport(probe, 1e-10, &b, &e);
+      if (b <= 4) b = 0;
+      if (e >= h.geometry.n_fft - 4) e = h.geometry.n_fft;
+      if (!probe.a.empty() && e - b >= 2) {
+        h.scan.best = hints.hop.value_or(e - b);
+        h.geometry.hop = h.scan.best;
+        h.digits = 0.0;
+        no_overlap = true;
+        log.Addf("no overlap: no hop fits; assuming frames that do not overlap, hop = window support %d (samples %d..%d)",
+                 h.scan.best, b, e - 1);
+        hyps.insert(hyps.begin(), h);
+      }
+    }
+  }
+  if (!no_overlap && (hyps.empty() || hyps.front().digits < kAccept)) {
     std::string msg = "no hypothesis is consistent (best: ";
     for (size_t i = 0; i < hyps.size() && i < 3; ++i) msg += (i ? "; " : "") + hyps[i].Describe();
     msg += hyps.empty() ? "none" : "";
@@ -272,11 +301,14 @@ InferenceResult Infer(const std::vector<NdArray>& arrays, const Hints& hints) {
     }
     r.evidence["layout"] = le;
     Evidence he;
-    he.source = hints.hop ? "given" : "inferred";
+    he.source = hints.hop ? "given" : no_overlap ? "assumed" : "inferred";
     he.value = best.scan.best;
     he.score = best.scan.best_digits;
     he.metric = "digits of frame consistency (hop ratio test)";
-    if (!hints.hop) {
+    if (no_overlap)
+      he.note = "no hop is consistent: the frames do not overlap, so hop, window and magnitude scale cannot be "
+                "checked against each other; assumed hop = window length (frames tile the signal)";
+    if (!hints.hop && !no_overlap) {
       he.has_runner_up = true;
       he.runner_up_value = best.scan.runner_up;
       he.runner_up_score = best.scan.runner_up_digits;
@@ -352,7 +384,7 @@ InferenceResult Infer(const std::vector<NdArray>& arrays, const Hints& hints) {
     wopt.family_given = true;
     wopt.given = *hints.window;
   }
-  WindowFit wf = FitWindow(pairs, hop, wopt);
+  WindowFit wf = no_overlap ? FitWindowToEnvelope(pairs, wopt) : FitWindow(pairs, hop, wopt);
   if (wf.best.spec.length < 2)
     ThrowInferenceFailed("no window fits the frames (support " + std::to_string(wf.support_begin) +
                          ".." + std::to_string(wf.support_end) + " of " + std::to_string(n) + ")", log.lines());
@@ -360,7 +392,7 @@ InferenceResult Infer(const std::vector<NdArray>& arrays, const Hints& hints) {
   // are consistent. Fit the window sample by sample (Ceres, smoothness prior).
   std::vector<double> custom_window;
   const WindowCandidate best_family = wf.best;
-  if (!g.detrended && !hints.window && wf.best.digits < best.scan.best_digits - 3.0) {
+  if (!no_overlap && !g.detrended && !hints.window && wf.best.digits < best.scan.best_digits - 3.0) {
     const RatioStats stats = ComputeRatioStats(pairs, hop);
     // Tapers that reach the frame's edges within a few samples reach them: the measured
     // support misses samples too small to see (sin^3 near its zeros).

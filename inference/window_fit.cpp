@@ -269,3 +269,70 @@ WindowFit FitWindow(const FramePairs& pairs, int hop, const WindowFitOptions& op
 }
 
 }  // namespace specrecon
+
+namespace specrecon {
+
+WindowFit FitWindowToEnvelope(const FramePairs& pairs, const WindowFitOptions& options) {
+  WindowFit fit;
+  const int n = pairs.n_fft;
+  std::vector<double> env(n, 0.0);
+  for (size_t p = 0; p < pairs.a.size(); ++p)
+    for (int i = 0; i < n; ++i) env[i] += pairs.a[p][i] * pairs.a[p][i] + pairs.b[p][i] * pairs.b[p][i];
+  for (double& v : env) v = std::sqrt(v);
+  MeasureSupport(pairs, 1e-10, &fit.support_begin, &fit.support_end);
+  if (fit.support_begin <= 4) fit.support_begin = 0;
+  if (fit.support_end >= n - 4) fit.support_end = n;
+  std::vector<WindowFamily> families = AllWindowFamilies();
+  if (options.family_given) families = {options.given.family};
+  std::vector<WindowCandidate> all;
+  for (int off = std::max(0, fit.support_begin - 2); off <= fit.support_begin; ++off)
+    for (int end = fit.support_end; end <= std::min(n, fit.support_end + 2); ++end)
+      for (WindowFamily f : families)
+        for (int variant = 0; variant < 3; ++variant) {
+          WindowCandidate c;
+          c.spec.family = f;
+          c.spec.length = end - off;
+          c.spec.symmetric = variant >= 1;
+          c.spec.open_ends = variant == 2;
+          c.offset = off;
+          if (c.spec.length < 2) continue;
+          std::vector<double> params = {0.0};
+          if (WindowFamilyHasParam(f)) {
+            params.clear();
+            if (f == WindowFamily::kKaiser) for (double b = 0.5; b <= 20; b += 0.5) params.push_back(b);
+            else if (f == WindowFamily::kGaussian) for (double q = 0.05; q <= 0.6; q += 0.01) params.push_back(q * c.spec.length);
+            else for (double a = 0.05; a < 1.0; a += 0.05) params.push_back(a);
+          }
+          for (double prm : params) {
+            c.spec.param = prm;
+            const std::vector<double> w = PlaceWindow(MakeWindow(c.spec), n, c.offset);
+            // Misfit of env against g*w with the best gain g.
+            double ew = 0.0, ww = 0.0, ee = 0.0;
+            for (int i = 0; i < n; ++i) {
+              ew += env[i] * w[i];
+              ww += w[i] * w[i];
+              ee += env[i] * env[i];
+            }
+            if (!(ww > 0.0) || !(ee > 0.0)) continue;
+            c.inconsistency = std::max(0.0, 1.0 - ew * ew / (ww * ee));
+            c.digits = Digits(c.inconsistency);
+            all.push_back(c);
+          }
+        }
+  if (all.empty()) return fit;
+  std::sort(all.begin(), all.end(), [](const WindowCandidate& a, const WindowCandidate& b) { return a.inconsistency < b.inconsistency; });
+  fit.best = all.front();
+  for (const WindowCandidate& c : all)
+    if (c.spec.family != fit.best.spec.family) {
+      fit.runner_up = c;
+      break;
+    }
+  for (size_t i = 0; i < all.size() && fit.ranked.size() < 8; ++i) {
+    bool dup = false;
+    for (const WindowCandidate& r : fit.ranked) dup = dup || r.spec.family == all[i].spec.family;
+    if (!dup) fit.ranked.push_back(all[i]);
+  }
+  return fit;
+}
+
+}  // namespace specrecon

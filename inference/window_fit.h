@@ -48,4 +48,9 @@ struct WindowFitOptions {
 
 WindowFit FitWindow(const FramePairs& pairs, int hop, const WindowFitOptions& options);
 
+// Without overlap the ratios say nothing; the frames' mean energy profile E[n] ~ sigma^2 w[n]^2
+// still shows the window's shape. Scores families by the relative misfit of sqrt(E) (digits;
+// a statistical fit, far from the ratio test's precision).
+WindowFit FitWindowToEnvelope(const FramePairs& pairs, const WindowFitOptions& options);
+
 }  // namespace specrecon

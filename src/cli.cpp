@@ -283,7 +283,18 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
       return RunBatch(b, out, err).exit_code;
     }
 
-    RunResult run = RunInference(p.run);
+    RunResult run;
+    try {
+      run = RunInference(p.run);
+    } catch (const Error& e) {
+      // Inference failed: the report (--report, or --json for infer) says what was tried.
+      if (e.code() == ExitCode::kInferenceFailed && (!p.report_path.empty() || p.json)) {
+        nlohmann::json j = {{"version", 1}, {"status", "inference_failed"}, {"error", e.Line()}, {"log", e.details}};
+        if (!p.report_path.empty()) WriteTextAtomically(p.report_path, j.dump(2) + "\n");
+        if (p.json) out << j.dump(2) << "\n";
+      }
+      throw;
+    }
     if (p.verbose)
       for (const std::string& line : run.inference.log.lines()) err << "  " << line << "\n";
     Reconstruct(&run);
