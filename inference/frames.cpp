@@ -38,6 +38,34 @@ void ComplexFrame(const std::vector<double>& magnitude, const std::vector<double
   StoredFrame(magnitude, phase, g, m, Rotation(g, m), out);
 }
 
+void AllComplexFrames(const std::vector<double>& magnitude, const std::vector<double>& phase,
+                      const Geometry& g, std::complex<double>* out) {
+  const size_t frames = g.layout.frames;
+  const int full_bins = g.n_fft / 2 + 1;
+  if (g.layout.layout == Layout::kFramesXBins || g.fftshift || g.two_sided) {
+    for (size_t m = 0; m < frames; ++m) ComplexFrame(magnitude, phase, g, m, out + m * full_bins);
+    return;
+  }
+  // bins_x_frames, one-sided: bin k of frames [m0, m1) is contiguous in the stream.
+  const size_t block = 256;
+  for (size_t m0 = 0; m0 < frames; m0 += block) {
+    const size_t m1 = std::min(frames, m0 + block);
+    for (int k = 0; k < full_bins; ++k) {
+      if (static_cast<size_t>(k) >= g.layout.bins) {
+        for (size_t m = m0; m < m1; ++m) out[m * full_bins + k] = 0.0;
+        continue;
+      }
+      const size_t base = static_cast<size_t>(k) * frames;
+      for (size_t m = m0; m < m1; ++m) {
+        double ph = phase[base + m];
+        const long rot = Rotation(g, m);
+        if (rot != 0) ph += 2.0 * kPi * static_cast<double>((k * rot) % g.n_fft) / g.n_fft;
+        out[m * full_bins + k] = std::polar(magnitude[base + m], ph);
+      }
+    }
+  }
+}
+
 FramePairs SampleFramePairs(const std::vector<double>& magnitude, const std::vector<double>& phase,
                             const Geometry& g, int max_pairs, bool rotate) {
   FramePairs fp;
@@ -47,11 +75,19 @@ FramePairs SampleFramePairs(const std::vector<double>& magnitude, const std::vec
   // Energy per frame (sampled bins for speed).
   std::vector<double> energy(frames, 0.0);
   const size_t kstep = std::max<size_t>(1, g.layout.bins / 64);
-  for (size_t m = 0; m < frames; ++m)
+  // In stream order: a bins_x_frames stream holds each bin's frames contiguously.
+  if (g.layout.layout == Layout::kBinsXFrames) {
     for (size_t k = 0; k < g.layout.bins; k += kstep) {
-      const double v = magnitude[LayoutIndex(g.layout, m, k)];
-      energy[m] += v * v;
+      const double* row = magnitude.data() + k * frames;
+      for (size_t m = 0; m < frames; ++m) energy[m] += row[m] * row[m];
     }
+  } else {
+    for (size_t m = 0; m < frames; ++m)
+      for (size_t k = 0; k < g.layout.bins; k += kstep) {
+        const double v = magnitude[m * g.layout.bins + k];
+        energy[m] += v * v;
+      }
+  }
   const size_t pairs = std::min<size_t>(max_pairs, frames - 1);
   const size_t stretch = (frames - 1) / pairs;
   RealFft fft(g.n_fft);

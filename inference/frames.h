@@ -40,6 +40,11 @@ struct Geometry {
 void ComplexFrame(const std::vector<double>& magnitude, const std::vector<double>& phase,
                   const Geometry& g, size_t m, std::complex<double>* out);
 
+// Every frame into `out` (frames x (n_fft/2+1), frame-major), reading the stored cells in blocks
+// of frames so that a bins_x_frames stream is read in runs, not with a stride per cell.
+void AllComplexFrames(const std::vector<double>& magnitude, const std::vector<double>& phase,
+                      const Geometry& g, std::complex<double>* out);
+
 // Time-domain frame pairs y_m, y_{m+1}, each of n_fft samples, as stored (no rotation applied
 // when `rotate` is false; the hop test then applies the reference itself).
 struct FramePairs {

@@ -160,11 +160,16 @@ std::vector<Hypothesis> SearchHypotheses(const std::vector<double>& magnitude,
       it = linear_by_scale->emplace(scale, MagnitudeToLinear(magnitude, scale)).first;
     return it->second;
   };
-  auto screen = [&](const std::string& scale, const Geometry& g0, int max_pairs, int positions) {
+  // refs: bit r set = try reference r (0 frame start, 1 frame centre, 2/3 absolute time +-).
+  auto screen = [&](const std::string& scale, const Geometry& g0, int max_pairs, int positions, int only_ref = -1,
+                    int refs = 15) {
     std::vector<Hypothesis> out;
     // Frame-start and frame-centre references rotate frames by a constant; absolute time
-    // rotates by m*hop, tested inside the hop scan.
+    // rotates by m*hop, tested inside the hop scan (the slow path: only when the frame-start
+    // reference is not already convincing).
     for (int ref = 0; ref < 4; ++ref) {
+      if (!(refs & (1 << ref))) continue;
+      if (only_ref >= 0 && ref != only_ref) continue;
       Geometry g = g0;
       g.ref_const = ref == 1 ? g.n_fft / 2 : 0;
       const int abs_sign = ref == 2 ? 1 : ref == 3 ? -1 : 0;
@@ -192,7 +197,14 @@ std::vector<Hypothesis> SearchHypotheses(const std::vector<double>& magnitude,
   const std::string first_scale = scales.front();
   for (const LayoutHypothesis& l : layouts)
     for (const Geometry& g : GeometriesFor(l, hints))
-      for (Hypothesis& h : screen(first_scale, g, 12, 64)) screened.push_back(h);
+      for (Hypothesis& h : screen(first_scale, g, 12, 64, -1, 3)) screened.push_back(h);
+  // Absolute-time references (a slower scan) only when neither frame-start nor frame-centre fits.
+  double best_a = -1.0;
+  for (const Hypothesis& h : screened) best_a = std::max(best_a, h.digits);
+  if (best_a < 8.0)
+    for (const LayoutHypothesis& l : layouts)
+      for (const Geometry& g : GeometriesFor(l, hints))
+        for (Hypothesis& h : screen(first_scale, g, 12, 64, -1, 12)) screened.push_back(h);
   auto by_digits = [](const Hypothesis& a, const Hypothesis& b) { return a.digits > b.digits; };
   std::stable_sort(screened.begin(), screened.end(), by_digits);
   // Stage B: other scales on the best geometries of stage A; if stage A found nothing
@@ -212,9 +224,15 @@ std::vector<Hypothesis> SearchHypotheses(const std::vector<double>& magnitude,
     for (const LayoutHypothesis& l : layouts)
       for (const Geometry& g : GeometriesFor(l, hints)) geoms.push_back(g);
   }
+  // (Only the phase reference stage A chose, when it was convincing.)
+  int best_ref = -1;
+  if (convincing) {
+    const Geometry& bg = screened.front().geometry;
+    best_ref = bg.ref_sign == 1 ? 2 : bg.ref_sign == -1 ? 3 : bg.ref_const != 0 ? 1 : 0;
+  }
   for (size_t s = 1; s < scales.size(); ++s)
     for (const Geometry& g : geoms)
-      for (Hypothesis& h : screen(scales[s], g, 12, 64)) screened.push_back(h);
+      for (Hypothesis& h : screen(scales[s], g, 12, 64, best_ref)) screened.push_back(h);
   std::stable_sort(screened.begin(), screened.end(), by_digits);
 
   // Confirmation on more frame pairs and positions, best screened first, until the best

@@ -498,7 +498,7 @@ InferenceResult Infer(const std::vector<NdArray>& arrays, const Hints& hints) {
   r.spectrogram.frames = static_cast<int>(g.layout.frames);
   r.spectrogram.bins = full_bins;
   r.spectrogram.data.resize(g.layout.frames * full_bins);
-  for (size_t m = 0; m < g.layout.frames; ++m) ComplexFrame(lin, phase, g, m, r.spectrogram.frame(static_cast<int>(m)));
+  AllComplexFrames(lin, phase, g, r.spectrogram.data.data());
   r.frame_window = custom_window.empty() ? PlaceWindow(MakeWindow(wf.best.spec), n, wf.best.offset) : custom_window;
   if (g.nyquist_dropped && n % 2 == 0) {
     const double rel = RestoreNyquist(&r.spectrogram, r.frame_window, hop);

@@ -126,36 +126,48 @@ WindowFit FitWindow(const FramePairs& pairs, int hop, const WindowFitOptions& op
   };
 
   const int margin = 4;
-  for (int off = fit.support_begin - margin; off <= fit.support_begin; ++off) {
+  // Each (length, family, variant, parameter) window is made once and tried at every offset.
+  std::vector<std::pair<int, int>> placements;  // (offset, length)
+  for (int off = fit.support_begin - margin; off <= fit.support_begin; ++off)
     for (int end = fit.support_end; end <= fit.support_end + margin; ++end) {
       const int len = end - off;
       if (off < 0 || end > n || len < 2) continue;
       if (options.win_length > 0 && len != options.win_length) continue;
-      for (WindowFamily f : families) {
-        for (int variant = 0; variant < 3; ++variant) {
-          WindowSpec spec;
-          spec.family = f;
-          spec.length = len;
-          spec.symmetric = variant >= 1;
-          spec.open_ends = variant == 2;
-          WindowCandidate c;
-          c.spec = spec;
-          c.offset = off;
-          if (!WindowFamilyHasParam(f)) {
-            evaluate(c);
-          } else if (options.family_given && options.given.param > 0) {
-            c.spec.param = options.given.param;
-            evaluate(c);
-          } else {
-            for (double p : RangeFor(f, len).grid) {
-              c.spec.param = p;
-              evaluate(c);
-            }
+      placements.push_back({off, len});
+    }
+  std::vector<int> lengths;
+  for (const auto& pl : placements)
+    if (std::find(lengths.begin(), lengths.end(), pl.second) == lengths.end()) lengths.push_back(pl.second);
+  for (int len : lengths)
+    for (WindowFamily f : families)
+      for (int variant = 0; variant < 3; ++variant) {
+        WindowSpec spec;
+        spec.family = f;
+        spec.length = len;
+        spec.symmetric = variant >= 1;
+        spec.open_ends = variant == 2;
+        std::vector<double> params = {0.0};
+        if (WindowFamilyHasParam(f)) {
+          if (options.family_given && options.given.param > 0) params = {options.given.param};
+          else params = RangeFor(f, len).grid;
+        }
+        for (double prm : params) {
+          spec.param = prm;
+          const std::vector<double> w = MakeWindow(spec);
+          for (const auto& [off, l] : placements) {
+            if (l != len) continue;
+            WindowCandidate c;
+            c.spec = spec;
+            c.offset = off;
+            std::vector<double> placed(n, 0.0);
+            std::copy(w.begin(), w.end(), placed.begin() + off);
+            c.inconsistency = options.detrended ? DetrendedWindowInconsistency(pairs, hop, placed)
+                                                : RatioInconsistency(stats, placed);
+            c.digits = Digits(c.inconsistency);
+            all.push_back(c);
           }
         }
       }
-    }
-  }
   // A window length given as a hint may lie outside the measured support's margins.
   if (all.empty() && options.win_length > 0) {
     for (WindowFamily f : families) {
