@@ -135,38 +135,6 @@ std::vector<std::vector<double>> SeriesBasis(int begin, int end, int k_max) {
   return basis;
 }
 
-// Solves the symmetric positive system a x = b (dense Cholesky with a tiny ridge).
-bool SolveSpd(std::vector<double> a, std::vector<double> b, size_t n, std::vector<double>* x) {
-  double diag_max = 0.0;
-  for (size_t i = 0; i < n; ++i) diag_max = std::max(diag_max, a[i * n + i]);
-  for (size_t i = 0; i < n; ++i) a[i * n + i] += 1e-14 * diag_max + 1e-300;
-  for (size_t j = 0; j < n; ++j) {
-    double d = a[j * n + j];
-    for (size_t k = 0; k < j; ++k) d -= a[j * n + k] * a[j * n + k];
-    if (!(d > 0.0)) return false;
-    d = std::sqrt(d);
-    a[j * n + j] = d;
-    for (size_t i = j + 1; i < n; ++i) {
-      double v = a[i * n + j];
-      for (size_t k = 0; k < j; ++k) v -= a[i * n + k] * a[j * n + k];
-      a[i * n + j] = v / d;
-    }
-  }
-  std::vector<double> y(n);
-  for (size_t i = 0; i < n; ++i) {
-    double v = b[i];
-    for (size_t k = 0; k < i; ++k) v -= a[i * n + k] * y[k];
-    y[i] = v / a[i * n + i];
-  }
-  x->assign(n, 0.0);
-  for (size_t i = n; i-- > 0;) {
-    double v = y[i];
-    for (size_t k = i + 1; k < n; ++k) v -= a[k * n + i] * (*x)[k];
-    (*x)[i] = v / a[i * n + i];
-  }
-  return true;
-}
-
 // min || A_rest c + A_0 || over c (column 0 of each row is the fixed c_0 = 1 term), by
 // Householder QR of the rows.
 bool LeastSquaresQr(std::vector<std::vector<double>> rows, size_t nb, std::vector<double>* c) {
