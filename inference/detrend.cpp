@@ -92,16 +92,7 @@ HopScan ScanDetrendedHops(const FramePairs& pairs, int max_hop, int max_position
   std::partial_sort(order.begin(), order.begin() + top, order.end(),
                     [&](int x, int y) { return s.digits[x] > s.digits[y]; });
   for (size_t i = 0; i < top; ++i) s.digits[order[i]] = Digits(DetrendedHopInconsistency(pairs, order[i], max_positions));
-  for (int a = 1; a <= max_hop; ++a)
-    if (s.best == 0 || s.digits[a] > s.best_digits) {
-      s.best = a;
-      s.best_digits = s.digits[a];
-    }
-  for (int a = 1; a <= max_hop; ++a)
-    if (a != s.best && (s.runner_up == 0 || s.digits[a] > s.runner_up_digits)) {
-      s.runner_up = a;
-      s.runner_up_digits = s.digits[a];
-    }
+  PickBestHops(&s);
   return s;
 }
 

@@ -145,19 +145,22 @@ HopScan ScanHops(const FramePairs& pairs, int max_hop, int max_positions, int ab
     for (size_t i = 0; i < top; ++i)
       s.digits[order[i]] = Digits(HopInconsistency(pairs, order[i], max_positions, abs_sign));
   }
-  for (int a = 1; a <= max_hop; ++a)
-    if (s.best == 0 || s.digits[a] > s.best_digits) {
-      s.best = a;
-      s.best_digits = s.digits[a];
-    }
-  for (int a = 1; a <= max_hop; ++a) {
-    if (a == s.best) continue;
-    if (s.runner_up == 0 || s.digits[a] > s.runner_up_digits) {
-      s.runner_up = a;
-      s.runner_up_digits = s.digits[a];
-    }
-  }
+  PickBestHops(&s);
   return s;
+}
+
+void PickBestHops(HopScan* s) {
+  const int max_hop = static_cast<int>(s->digits.size()) - 1;
+  for (int a = 1; a <= max_hop; ++a)
+    if (s->best == 0 || s->digits[a] > s->best_digits) {
+      s->best = a;
+      s->best_digits = s->digits[a];
+    }
+  for (int a = 1; a <= max_hop; ++a)
+    if (a != s->best && (s->runner_up == 0 || s->digits[a] > s->runner_up_digits)) {
+      s->runner_up = a;
+      s->runner_up_digits = s->digits[a];
+    }
 }
 
 }  // namespace specrecon

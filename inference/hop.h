@@ -28,6 +28,9 @@ struct HopScan {
 // abs_sign * m * a, and the test reads them at the rotated positions (see frames.h).
 double HopInconsistency(const FramePairs& pairs, int a, int max_positions = 256, int abs_sign = 0);
 
+// Sets best and runner_up from digits[1..max_hop] (the runner-up is the best other hop).
+void PickBestHops(HopScan* scan);
+
 // Scans a = 1..max_hop (max_hop < n_fft). The runner-up is the best hop that is not the winner.
 HopScan ScanHops(const FramePairs& pairs, int max_hop, int max_positions = 256, int abs_sign = 0);
 

@@ -58,10 +58,11 @@ struct Smooth {
 
 }  // namespace
 
-std::vector<double> SmoothProjection(const std::vector<double>& w, int begin, int end, int k_max) {
+namespace {
+// cos(pi k (n - c) / L) for k = 0..k_max-1 and sin(pi k (n - c) / L) for k = 1..k_max-1 on [begin, end).
+std::vector<std::vector<double>> SeriesBasis(int begin, int end, int k_max) {
   const int len = end - begin;
   const double c = 0.5 * (begin + end - 1);
-  // Basis: cos(pi k (n-c)/L) for k = 0..k_max-1 and sin(pi k (n-c)/L) for k = 1..k_max-1.
   std::vector<std::vector<double>> basis;
   for (int k = 0; k < k_max; ++k) {
     std::vector<double> b(len), d(len);
@@ -73,6 +74,13 @@ std::vector<double> SmoothProjection(const std::vector<double>& w, int begin, in
     basis.push_back(b);
     if (k > 0) basis.push_back(d);
   }
+  return basis;
+}
+}  // namespace
+
+std::vector<double> SmoothProjection(const std::vector<double>& w, int begin, int end, int k_max) {
+  const int len = end - begin;
+  const std::vector<std::vector<double>> basis = SeriesBasis(begin, end, k_max);
   const size_t nb = basis.size();
   // Normal equations, solved by Cholesky (with a tiny ridge).
   std::vector<double> a(nb * nb, 0.0), rhs(nb, 0.0);
@@ -118,22 +126,6 @@ std::vector<double> SmoothProjection(const std::vector<double>& w, int begin, in
 
 namespace {
 
-std::vector<std::vector<double>> SeriesBasis(int begin, int end, int k_max) {
-  const int len = end - begin;
-  const double c = 0.5 * (begin + end - 1);
-  std::vector<std::vector<double>> basis;
-  for (int k = 0; k < k_max; ++k) {
-    std::vector<double> b(len), d(len);
-    for (int i = 0; i < len; ++i) {
-      const double x = M_PI * k * (begin + i - c) / len;
-      b[i] = std::cos(x);
-      d[i] = std::sin(x);
-    }
-    basis.push_back(b);
-    if (k > 0) basis.push_back(d);
-  }
-  return basis;
-}
 
 // min || A_rest c + A_0 || over c (column 0 of each row is the fixed c_0 = 1 term), by
 // Householder QR of the rows.
