@@ -1,5 +1,8 @@
 #include "inference/infer.h"
 
+#include <unistd.h>
+#include "inference/magnitude_only.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -76,9 +79,10 @@ InferenceResult Infer(const std::vector<NdArray>& arrays, const Hints& hints) {
     r.evidence["roles"] = e;
     log.Add("roles: one array of interleaved (re, im) pairs");
   } else if (arrays.size() == 1) {
-    ThrowInferenceFailed("\"" + arrays[0].info.path +
-                         "\": a magnitude without phase; magnitude-only reconstruction (phase "
-                         "retrieval) is not supported yet: give the phase file too");
+    // A magnitude without phase: parameters from the magnitude alone, then phase retrieval.
+    MagnitudeOnlyOptions mo;
+    mo.retrieval.progress = isatty(STDERR_FILENO) != 0;
+    return InferMagnitudeOnly(arrays[0], hints, mo);
   } else if (arrays.size() == 2) {
     if (arrays[0].size() != arrays[1].size())
       ThrowBadInput(arrays[1].info.path, "holds " + std::to_string(arrays[1].size()) +

@@ -1,0 +1,72 @@
+#!/usr/bin/python3
+"""Magnitude-only dumps (no phase file) from real tools, for tests/magnitude_only_test.cpp.
+
+    /usr/bin/python3 tests/data/magnitude_only/make.py      (from the repository root)
+
+Writes four cases next to this script, each a raw little-endian float32 file in the tool's own
+layout (bins x frames, as scipy.signal.stft and torch.stft return it) plus truth.json:
+  scipy_hann512_hop128   |scipy.signal.stft(x, fs, nperseg=512, noverlap=384)|      hop = L/4
+  scipy_hann512_hop256   |scipy.signal.stft(x, fs, nperseg=512, noverlap=256)|      hop = L/2
+  torch_power512_hop128  |torch.stft(x, 512, 128, window=hann_window(512))|^2       hop = L/4
+  torch_power512_hop256  |torch.stft(x, 512, 256, window=hann_window(512))|^2       hop = L/2
+x is 0.6 s of samples/source/speech16k.wav (scipy) or 0.45 s of samples/source/noisy22k.wav
+(torch), as float64 int16/32768 (torch: float32). Deterministic; 250 KB in all.
+Needs python3-numpy, python3-scipy, python3-torch.
+"""
+import json
+import os
+
+import numpy as np
+import scipy.io.wavfile
+import scipy.signal
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SOURCE = os.path.join(HERE, "..", "..", "..", "samples", "source")
+
+
+def load(name, start, count):
+    fs, x = scipy.io.wavfile.read(os.path.join(SOURCE, name))
+    return fs, x[start:start + count].astype(np.float64) / 32768.0
+
+
+def write(case, data, truth):
+    folder = os.path.join(HERE, case)
+    os.makedirs(folder, exist_ok=True)
+    data.astype("<f4").tofile(os.path.join(folder, "magnitude.f32"))
+    truth.update({"layout": "bins_x_frames", "bins": int(data.shape[0]), "frames": int(data.shape[1]),
+                  "dtype": "float32", "byte_order": "little",
+                  "files": {"magnitude": "magnitude.f32", "phase": None}})
+    with open(os.path.join(folder, "truth.json"), "w") as f:
+        json.dump(truth, f, indent=2)
+        f.write("\n")
+
+
+def main():
+    fs, x = load("speech16k.wav", 4000, 9600)
+    for hop in (128, 256):
+        z = scipy.signal.stft(x, fs, nperseg=512, noverlap=512 - hop)[2]
+        write(f"scipy_hann512_hop{hop}", np.abs(z), {
+            "producer": "scipy.signal.stft",
+            "call": f"np.abs(scipy.signal.stft(x, fs, nperseg=512, noverlap={512 - hop})[2])",
+            "source": "samples/source/speech16k.wav[4000:13600]", "sample_rate": fs,
+            "n_fft": 512, "hop": hop, "win_length": 512,
+            "window": {"family": "hann", "param": None, "symmetric": False, "offset": 0},
+            "center": True, "pad_mode": "constant", "magnitude_scale": "linear"})
+    fs, x = load("noisy22k.wav", 12000, 10000)
+    xt = torch.from_numpy(x.astype(np.float32))
+    for hop in (128, 256):
+        z = torch.stft(xt, n_fft=512, hop_length=hop, window=torch.hann_window(512), center=True,
+                       pad_mode="reflect", return_complex=True)
+        write(f"torch_power512_hop{hop}", (z.abs() ** 2).numpy(), {
+            "producer": "torch.stft",
+            "call": f"torch.stft(x, n_fft=512, hop_length={hop}, window=torch.hann_window(512), center=True, "
+                    "pad_mode='reflect', return_complex=True).abs()**2",
+            "source": "samples/source/noisy22k.wav[12000:22000]", "sample_rate": fs,
+            "n_fft": 512, "hop": hop, "win_length": 512,
+            "window": {"family": "hann", "param": None, "symmetric": False, "offset": 0},
+            "center": True, "pad_mode": "reflect", "magnitude_scale": "power"})
+
+
+if __name__ == "__main__":
+    main()

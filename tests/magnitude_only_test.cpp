@@ -1,0 +1,158 @@
+// Magnitude-only dumps from real tools (tests/data/magnitude_only/, made by make.py there with
+// scipy.signal.stft and torch.stft; and the magnitude-only cases of samples/matrix/ that are a
+// Hann STFT at a hop of a quarter or half the window): the file alone, no hints, must give
+// n_fft, hop, win_length, window family, magnitude scale and layout exactly, and audio whose
+// spectrogram matches the dump.
+#include <boost/test/unit_test.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "formats/reader.h"
+#include "inference/infer.h"
+#include "src/cli.h"
+#include "src/errors.h"
+#include "tests/test_util.h"
+
+namespace specrecon {
+namespace fs = std::filesystem;
+
+BOOST_AUTO_TEST_SUITE(magnitude_only)
+
+namespace {
+
+struct Case {
+  fs::path file;
+  nlohmann::json truth;
+};
+
+nlohmann::json ReadJson(const fs::path& p) {
+  std::ifstream f(p);
+  return nlohmann::json::parse(f);
+}
+
+std::vector<Case> CommittedCases() {
+  std::vector<Case> out;
+  for (const auto& e : fs::directory_iterator(fs::path(SPECRECON_SOURCE_DIR) / "tests/data/magnitude_only"))
+    if (e.is_directory() && fs::exists(e.path() / "truth.json")) {
+      Case c;
+      c.truth = ReadJson(e.path() / "truth.json");
+      c.file = e.path() / c.truth["files"]["magnitude"].get<std::string>();
+      out.push_back(c);
+    }
+  std::sort(out.begin(), out.end(), [](const Case& a, const Case& b) { return a.file < b.file; });
+  return out;
+}
+
+// samples/matrix cases this issue promises: magnitude-only Hann STFTs from scipy or torch at
+// hop n_fft/4 or n_fft/2, linear or power, float samples.
+std::vector<Case> MatrixCases() {
+  std::vector<Case> out;
+  const fs::path root = fs::path(SPECRECON_SOURCE_DIR) / "samples/matrix";
+  if (!fs::exists(root)) return out;
+  for (const auto& e : fs::directory_iterator(root)) {
+    if (!e.is_directory() || !fs::exists(e.path() / "truth.json")) continue;
+    const nlohmann::json t = ReadJson(e.path() / "truth.json");
+    const nlohmann::json& files = t["files"];
+    if (!files.contains("phase") || !files["phase"].is_null() || !files["magnitude"].is_string()) continue;
+    const std::string producer = t.value("producer", "");
+    const int n = t["n_fft"], hop = t["hop"], wl = t["win_length"];
+    const std::string scale = t["magnitude_scale"], dtype = t["dtype"];
+    if ((producer != "scipy.signal.stft" && producer != "torch.stft") || t["window"]["family"] != "hann" || wl != n ||
+        (hop * 4 != n && hop * 2 != n) || (scale != "linear" && scale != "power") || (dtype != "float32" && dtype != "float64"))
+      continue;
+    out.push_back({e.path() / files["magnitude"].get<std::string>(), t});
+  }
+  std::sort(out.begin(), out.end(), [](const Case& a, const Case& b) { return a.file < b.file; });
+  return out;
+}
+
+void CheckCase(const Case& c) {
+  const std::vector<NdArray> arrays = ReadArrays(c.file.string(), RawHints());
+  BOOST_REQUIRE_EQUAL(arrays.size(), 1u);
+  const InferenceResult r = Infer(arrays, Hints());
+  const nlohmann::json& t = c.truth;
+  const std::string name = c.file.parent_path().filename().string();
+  BOOST_TEST_MESSAGE(name << ": n_fft " << r.params.n_fft << ", hop " << r.params.hop << ", win_length "
+                          << r.params.win_length << ", " << WindowFamilyName(r.params.window.family) << ", "
+                          << r.magnitude_scale << ", " << r.roles.at(0).layout << "; SC " << r.spectral_convergence_db << " dB");
+  BOOST_CHECK_MESSAGE(r.params.n_fft == t["n_fft"].get<int>(), name << ": n_fft " << r.params.n_fft);
+  BOOST_CHECK_MESSAGE(r.params.hop == t["hop"].get<int>(), name << ": hop " << r.params.hop);
+  BOOST_CHECK_MESSAGE(r.params.win_length == t["win_length"].get<int>(), name << ": win_length " << r.params.win_length);
+  BOOST_CHECK_MESSAGE(WindowFamilyName(r.params.window.family) == t["window"]["family"].get<std::string>(),
+                      name << ": window " << WindowFamilyName(r.params.window.family));
+  BOOST_CHECK_MESSAGE(r.magnitude_scale == t["magnitude_scale"].get<std::string>(), name << ": scale " << r.magnitude_scale);
+  BOOST_CHECK_MESSAGE(r.roles.at(0).layout == t["layout"].get<std::string>(), name << ": layout " << r.roles.at(0).layout);
+  for (const char* key : {"n_fft", "hop", "window", "magnitude_scale", "layout"}) {
+    BOOST_REQUIRE(r.evidence.count(key));
+    BOOST_CHECK_EQUAL(r.evidence.at(key).source, "inferred");
+    BOOST_CHECK(r.evidence.at(key).has_runner_up);
+  }
+  // The retrieved audio matches the dump's magnitude (short dumps converge less than long ones).
+  BOOST_CHECK_LE(r.spectral_convergence_db, t["hop"].get<int>() * 4 == t["n_fft"].get<int>() ? -25.0 : -20.0);
+  BOOST_CHECK_EQUAL(r.padded_signal.size(), static_cast<size_t>(r.spectrogram.frames - 1) * r.params.hop + r.params.n_fft);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(committed_scipy_and_torch_dumps_give_their_parameters) {
+  const std::vector<Case> cases = CommittedCases();
+  BOOST_REQUIRE_EQUAL(cases.size(), 4u);
+  for (const Case& c : cases) CheckCase(c);
+}
+
+BOOST_AUTO_TEST_CASE(matrix_magnitude_only_dumps_give_their_parameters) {
+  const std::vector<Case> cases = MatrixCases();
+  if (cases.empty()) BOOST_TEST_MESSAGE("no magnitude-only Hann cases in samples/matrix");
+  for (const Case& c : cases) CheckCase(c);
+}
+
+BOOST_AUTO_TEST_CASE(hints_are_used_and_reported_as_given) {
+  const Case c = CommittedCases().front();  // scipy_hann512_hop128
+  const std::vector<NdArray> arrays = ReadArrays(c.file.string(), RawHints());
+  Hints h;
+  h.hop = 128;
+  h.iterations = 30;
+  const InferenceResult r = Infer(arrays, h);
+  BOOST_CHECK_EQUAL(r.params.hop, 128);
+  BOOST_CHECK_EQUAL(r.evidence.at("hop").source, "given");
+  BOOST_CHECK_LE(r.retrieval_iterations, 30);
+}
+
+BOOST_AUTO_TEST_CASE(command_line_writes_audio_and_reports_spectral_convergence) {
+  const Case c = CommittedCases().front();
+  const std::string wav = test::TempPath("magonly.wav"), report = test::TempPath("magonly.json");
+  std::remove(wav.c_str());
+  std::remove(report.c_str());
+  std::ostringstream out, err;
+  const int code = RunCli({"reconstruct", c.file.string(), "-o", wav, "--report", report, "--iterations", "50",
+                           "--tolerance", "0"},
+                          out, err);
+  BOOST_REQUIRE_MESSAGE(code == 0, err.str());
+  const nlohmann::json j = ReadJson(report);
+  BOOST_CHECK_EQUAL(j["reconstruction"]["retrieval_iterations"].get<int>(), 50);
+  BOOST_CHECK_LT(j["reconstruction"]["spectral_convergence_db"].get<double>(), -15.0);
+  BOOST_CHECK_EQUAL(j["stft"]["hop"].get<int>(), 128);
+  std::ostringstream out2, err2;
+  BOOST_CHECK_EQUAL(RunCli({"infer", c.file.string(), "--iterations", "0"}, out2, err2), 2);  // usage error
+  std::remove(wav.c_str());
+  std::remove(report.c_str());
+}
+
+BOOST_AUTO_TEST_CASE(values_that_are_not_finite_are_refused) {
+  NdArray a = test::MakeArray(std::vector<double>(257 * 40, 1.0), "nan.f32");
+  a.values[100] = std::nan("");
+  try {
+    Infer({a}, Hints());
+    BOOST_FAIL("no error");
+  } catch (const Error& e) {
+    BOOST_CHECK(e.code() == ExitCode::kBadInput);
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace specrecon
