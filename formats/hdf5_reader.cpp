@@ -12,6 +12,7 @@ namespace specrecon {
 namespace {
 
 constexpr uint64_t kMaxChunkBytes = uint64_t{1} << 28;
+constexpr uint64_t kMaxChunkCount = uint64_t{1} << 20;  // chunks one read may touch
 constexpr size_t kMaxObjects = 100000;
 
 // Closes an HDF5 identifier with its matching function.
@@ -181,6 +182,23 @@ bool ReadDataset(hid_t file, const std::string& obj, const std::string& path, ui
     for (int i = 0; i < nd; ++i) bytes = chunk[i] && bytes > kMaxChunkBytes / chunk[i] ? kMaxChunkBytes + 1 : bytes * chunk[i];
     if (bytes > kMaxChunkBytes)
       ThrowBadInput(path, what + " declares chunks larger than " + std::to_string(kMaxChunkBytes) + " bytes: corrupt");
+    // libhdf5 builds a map entry (about 700 bytes) for every chunk a read touches before reading
+    // any: tiny chunks over large dims exhaust memory from a small file (found by fuzz_hdf5).
+    // Each stored chunk costs at least an 8-byte address in the file's chunk index.
+    // A chunk of another rank than the dataspace (or a scalar one) sends it into the same loop.
+    if (nd != static_cast<int>(dims.size()) || sclass != H5S_SIMPLE)
+      ThrowBadInput(path, what + " has " + std::to_string(nd) + "-dimensional chunks for a " +
+                              (sclass == H5S_SIMPLE ? std::to_string(dims.size()) + "-dimensional" : std::string("scalar")) +
+                              " dataspace: corrupt");
+    uint64_t chunks = 1;
+    for (int i = 0; i < nd && chunks <= kMaxChunkCount; ++i)
+      if (chunk[i] > 0) chunks *= (dims[i] + chunk[i] - 1) / chunk[i];
+    const uint64_t allowed = std::min<uint64_t>(kMaxChunkCount, file_size / 8 + 1024);
+    if (chunks > allowed)
+      ThrowBadInput(path, what + " is split into " + (chunks > kMaxChunkCount ? "more than " + std::to_string(kMaxChunkCount)
+                                                                               : std::to_string(chunks)) +
+                              " chunks, more than a " + std::to_string(file_size) + "-byte file can index (" +
+                              std::to_string(allowed) + "): corrupt");
   }
 
   a->info.path = path;

@@ -18,6 +18,9 @@ constexpr uint64_t kMaxArrayElements = uint64_t{1} << 28;
 constexpr uint64_t kMaxInflateRatio = 1032;
 // Text files larger than this are refused (they are parsed in memory).
 constexpr uint64_t kMaxTextBytes = uint64_t{1} << 30;
+// A text line longer than this (64 MiB, e.g. 2.5 million numbers of 25 characters) is refused
+// before the file is loaded: a 1 GB single-line file fails fast in bounded memory.
+constexpr uint64_t kMaxTextLineBytes = uint64_t{1} << 26;
 
 // Size in bytes of the regular file at `path`. Throws Error(kBadInput) naming the file when it
 // does not exist, is a directory, or is not a regular file (FIFO, device: no size to check

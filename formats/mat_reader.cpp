@@ -8,6 +8,7 @@
 
 #include "formats/decode.h"
 #include "formats/limits.h"
+#include "formats/mat_check.h"
 #include "src/errors.h"
 
 namespace specrecon {
@@ -113,6 +114,9 @@ std::vector<NdArray> ReadMat5(const std::string& path) {
   const uint64_t file_size = RegularFileSize(path);
   bool big = false;
   const std::vector<TopElement> elements = WalkElements(path, file_size, &big);
+  // libmatio allocates by the dims every nested array declares: check them all first.
+  for (size_t k = 0; k < elements.size(); ++k)
+    CheckMat5Element(path, elements[k].offset, elements[k].type, elements[k].bytes, big, static_cast<int>(k + 1));
   Mat_LogInitFunc("specrecon", CaptureMatioLog);
   LastMatioMessage().clear();
   std::unique_ptr<mat_t, MatCloser> mat(Mat_Open(path.c_str(), MAT_ACC_RDONLY));

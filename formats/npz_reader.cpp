@@ -91,7 +91,12 @@ std::vector<NdArray> ReadNpz(const std::string& path) {
     NdArray a = ReadNpyStream(src, size, path, name);
     // Read to the end: libzip checks the CRC-32 (and inflates the rest) only there.
     const uint64_t consumed = a.info.header_bytes + a.values.size() * ElementSize(a.info.dtype);
-    const uint64_t leftover = size > consumed ? size - consumed : 0;
+    // np.save writes the header and the data, nothing after: a member declaring more is corrupt
+    // (or a decompression bomb behind a small array) and is refused without inflating the rest.
+    if (size > consumed)
+      ThrowBadInput(path, where + "holds " + std::to_string(size - consumed) + " bytes more than its npy header (" +
+                              std::to_string(consumed) + " bytes with the data) describes: corrupt");
+    const uint64_t leftover = 0;
     std::vector<unsigned char> sink(1 << 16);
     uint64_t more = 0;
     while (size_t got = src.Read(sink.data(), sink.size())) {

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <limits>
 #include <sstream>
+#include <vector>
 
 #include "formats/limits.h"
 #include "src/errors.h"
@@ -87,6 +88,29 @@ std::string ReadTextFile(const std::string& path) {
                             std::to_string(kMaxTextBytes) + " this tool parses; convert it to binary");
   std::ifstream in(path, std::ios::binary);
   if (!in) ThrowBadInput(path, "cannot open for reading");
+  // First pass, in 1 MiB pieces, nothing kept: a line beyond kMaxTextLineBytes or a NUL byte
+  // (binary data or a sparse file behind a text-looking start) fails here, in bounded memory,
+  // before the whole file is loaded.
+  std::vector<char> chunk(1 << 20);
+  uint64_t offset = 0, line_start = 0, line_number = 1;
+  while (in.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) || in.gcount() > 0) {
+    const size_t got = static_cast<size_t>(in.gcount());
+    for (size_t i = 0; i < got; ++i) {
+      if (chunk[i] == '\n') {
+        line_start = offset + i + 1;
+        ++line_number;
+      } else if (chunk[i] == '\0') {
+        ThrowBadInput(path, "NUL byte at offset " + std::to_string(offset + i) + " (line " +
+                                std::to_string(line_number) + "): not a text file");
+      }
+    }
+    offset += got;
+    if (offset - line_start > kMaxTextLineBytes)
+      ThrowBadInput(path, "line " + std::to_string(line_number) + " is longer than " +
+                              std::to_string(kMaxTextLineBytes) + " bytes, the longest line this tool reads");
+  }
+  in.clear();
+  in.seekg(0);
   std::string text(static_cast<size_t>(size), '\0');
   if (size > 0 && !in.read(&text[0], static_cast<std::streamsize>(size))) ThrowBadInput(path, "read error");
   return text;

@@ -20,7 +20,9 @@ NdArray ParseDelimitedText(const std::string& text, const std::string& path);
 // Reads a delimited text file (size checked against kMaxTextBytes first).
 NdArray ReadDelimitedText(const std::string& path);
 
-// Reads a whole text file into memory after the size checks; shared with the Octave reader.
+// Reads a whole text file into memory after the size checks (kMaxTextBytes; every line at most
+// kMaxTextLineBytes and no NUL byte, checked in a first streaming pass); shared with the Octave
+// reader.
 std::string ReadTextFile(const std::string& path);
 
 // Parses one number token (optional sign, decimal or exponent form, nan/inf/infinity in any

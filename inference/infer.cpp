@@ -1,13 +1,11 @@
 #include "inference/infer.h"
 
-#include <unistd.h>
-#include "inference/magnitude_only.h"
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <numeric>
 
+#include <unistd.h>
 
 #include "inference/boundary.h"
 #include "inference/detrend.h"
@@ -17,6 +15,7 @@
 #include "inference/gain.h"
 #include "inference/hop.h"
 #include "inference/hypotheses.h"
+#include "inference/magnitude_only.h"
 #include "inference/roles.h"
 #include "inference/window_fit.h"
 #include "src/errors.h"

@@ -10,6 +10,8 @@
 #include <sstream>
 #include <thread>
 
+#include <sys/stat.h>
+
 #include "formats/reader.h"
 #include "src/assessment.h"
 #include "src/atomic_file.h"
@@ -57,12 +59,19 @@ void ProcessSet(const BatchOptions& o, std::mutex* mat_lock, SetOutcome* r) {
       run = RunInference(ro);
     }
     Reconstruct(&run);
-    run.wav = WriteWav(wav, run.signal, run.sample_rate, ro.wav_format);
-    run.wrote_wav = true;
+    // Both outputs to temporary files first, then moved into place (src/atomic_file.h).
+    std::string wav_tmp, json_tmp;
     try {
-      WriteFileAtomically(json, BuildReport(run, true).dump(2) + "\n");
+      run.wav = WriteWavTemp(wav, run.signal, run.sample_rate, ro.wav_format, &wav_tmp);
+      run.wrote_wav = true;
+      json_tmp = WriteTempFile(json, BuildReport(run, true).dump(2) + "\n");
+      CommitTempFile(wav_tmp, wav, o.force);
+      wav_tmp.clear();
+      CommitTempFile(json_tmp, json, o.force);
     } catch (const Error&) {
-      std::remove(wav.c_str());
+      // Temporaries not moved into place; the outputs themselves are removed below.
+      if (!wav_tmp.empty()) std::remove(wav_tmp.c_str());
+      if (!json_tmp.empty()) std::remove(json_tmp.c_str());
       throw;
     }
     const StftParams& p = run.inference.params;
@@ -96,6 +105,34 @@ void ProcessSet(const BatchOptions& o, std::mutex* mat_lock, SetOutcome* r) {
   // No stale output of an earlier run may pass for this one.
   std::remove(wav.c_str());
   std::remove(json.c_str());
+}
+
+// Before any set is processed: no output may be one of the inputs (same inode, also through a
+// symlink or a hard link), and without --force none may exist. Temporary files of killed runs
+// in OUTDIR are removed.
+void CheckBatchOutputs(const BatchOptions& o, const std::vector<DumpSet>& sets) {
+  std::vector<std::string> outputs = {(fs::path(o.out_dir) / "summary.csv").string(),
+                                      (fs::path(o.out_dir) / "summary.json").string()};
+  for (const DumpSet& s : sets) {
+    outputs.push_back((fs::path(o.out_dir) / (s.name + ".wav")).string());
+    outputs.push_back((fs::path(o.out_dir) / (s.name + ".json")).string());
+  }
+  RemoveStaleTempFiles(outputs.front());
+  std::vector<std::pair<struct stat, std::string>> inputs;
+  for (const DumpSet& s : sets)
+    for (const std::string& f : s.files) {
+      struct stat st;
+      if (::stat(f.c_str(), &st) == 0) inputs.emplace_back(st, f);
+    }
+  for (const std::string& out : outputs) {
+    struct stat st;
+    if (::stat(out.c_str(), &st) == 0)
+      for (const auto& [in, name] : inputs)
+        if (in.st_dev == st.st_dev && in.st_ino == st.st_ino)
+          ThrowOutputFailed(out, "is the same file as the input \"" + name +
+                                     "\" (the same path, a symlink or a hard link to it); choose another OUTDIR");
+  }
+  for (const std::string& out : outputs) CheckOutputAbsent(out, o.force);
 }
 
 std::string CsvField(const std::string& s) {
@@ -136,6 +173,7 @@ BatchResult RunBatch(const BatchOptions& o, std::ostream& out, std::ostream& err
                                   : "the manifest lists no set");
   fs::create_directories(o.out_dir, ec);
   if (!fs::is_directory(o.out_dir)) ThrowOutputFailed(o.out_dir, "cannot create the output directory" + (ec ? ": " + ec.message() : ""));
+  CheckBatchOutputs(o, sets);
 
   BatchResult result;
   const int hw = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -179,8 +217,8 @@ BatchResult RunBatch(const BatchOptions& o, std::ostream& out, std::ostream& err
     ok += r.exit_code == 0;
     result.exit_code = std::max(result.exit_code, r.exit_code);
   }
-  WriteFileAtomically((fs::path(o.out_dir) / "summary.csv").string(), SummaryCsv(result));
-  WriteFileAtomically((fs::path(o.out_dir) / "summary.json").string(), SummaryJson(result, o).dump(2) + "\n");
+  WriteFileAtomically((fs::path(o.out_dir) / "summary.csv").string(), SummaryCsv(result), o.force);
+  WriteFileAtomically((fs::path(o.out_dir) / "summary.json").string(), SummaryJson(result, o).dump(2) + "\n", o.force);
   out << "specrecon batch: " << ok << " of " << result.sets.size() << " sets ok";
   if (ok < result.sets.size()) out << ", " << result.sets.size() - ok << " failed (exit " << result.exit_code << ")";
   out << "; summary in " << (fs::path(o.out_dir) / "summary.csv").string() << " and summary.json\n";

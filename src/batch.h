@@ -33,6 +33,7 @@ struct BatchOptions {
   int jobs = 0;         // worker threads; 0: hardware concurrency
   RunOptions run;       // hints, raw hints, sample rate and WAV format for every set (files unused)
   bool progress = false;  // draw the progress bar (the CLI passes StderrIsTerminal())
+  bool force = false;     // replace existing outputs; otherwise any existing one fails the batch (exit 5)
 };
 
 struct SetOutcome {

@@ -2,10 +2,15 @@
 
 #include <boost/program_options.hpp>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <unistd.h>
 
 #include "formats/reader.h"
 #include "src/atomic_file.h"
@@ -31,6 +36,7 @@ struct Parsed {
   std::string out_path, report_path, html_path, format = "float32";
   int jobs = 0;  // batch: 0 = hardware concurrency
   bool json = false, verbose = false, help = false;
+  bool force = false;  // --force: replace existing outputs
 };
 
 po::options_description InputOptions() {
@@ -71,15 +77,18 @@ po::options_description CommandOptions(const std::string& command) {
         ("output,o", po::value<std::string>(), "output WAV path (required)")
         ("report", po::value<std::string>(), "write the JSON report here")
         ("html", po::value<std::string>(), "write a self-contained HTML report (tables, plots, player) here")
-        ("format", po::value<std::string>()->default_value("float32"), "WAV sample format: float32|pcm16|pcm24");
+        ("format", po::value<std::string>()->default_value("float32"), "WAV sample format: float32|pcm16|pcm24")
+        ("force", po::bool_switch(), "replace outputs that exist (otherwise exit 5 and leave them alone)");
   } else if (command == "infer") {
     opts.add_options()("json", po::bool_switch(), "print the JSON report on stdout")
-        ("html", po::value<std::string>(), "write a self-contained HTML report (tables, plots, player) here");
+        ("html", po::value<std::string>(), "write a self-contained HTML report (tables, plots, player) here")
+        ("force", po::bool_switch(), "replace an existing --html page (otherwise exit 5 and leave it alone)");
   } else if (command == "batch") {
     opts.add_options()
         ("output,o", po::value<std::string>(), "output directory OUTDIR (required; created when missing)")
         ("jobs,j", po::value<int>(), "sets processed at once (default: the number of CPU cores)")
-        ("format", po::value<std::string>()->default_value("float32"), "WAV sample format: float32|pcm16|pcm24");
+        ("format", po::value<std::string>()->default_value("float32"), "WAV sample format: float32|pcm16|pcm24")
+        ("force", po::bool_switch(), "replace outputs that exist in OUTDIR (otherwise exit 5 before any work)");
   }
   return opts;
 }
@@ -170,6 +179,7 @@ Parsed Parse(const std::string& command, const std::vector<std::string>& args, s
   }
   if (vm.count("sample-rate")) p.run.sample_rate = vm["sample-rate"].as<int>();
   p.verbose = vm["verbose"].as<bool>();
+  p.force = vm.count("force") && vm["force"].as<bool>();
   if (command == "reconstruct" || command == "batch") {
     if (!vm.count("output")) ThrowUsage(command == "batch" ? "batch needs -o OUTDIR" : "reconstruct needs -o OUT.wav");
     p.out_path = vm["output"].as<std::string>();
@@ -189,23 +199,60 @@ Parsed Parse(const std::string& command, const std::vector<std::string>& args, s
   return p;
 }
 
-void WriteTextAtomically(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".specrecon-tmp-" + std::to_string(::getpid());
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) ThrowOutputFailed(path, "cannot create");
-    f << text;
-    f.flush();
-    if (!f) {
-      std::remove(tmp.c_str());
-      ThrowOutputFailed(path, "write failed");
+void WriteTextAtomically(const std::string& path, const std::string& text, bool overwrite) {
+  WriteFileAtomically(path, text, overwrite);
+}
+
+// Checked before any input is read: no output may be an input (the same file, also through a
+// symlink or a hard link: writing it would destroy the data being read; --force does not
+// change that), no output may be named twice, and none may exist unless --force. Temporary
+// files of killed runs in the outputs' directories are removed (src/atomic_file.h).
+void CheckOutputs(const Parsed& p) {
+  std::vector<std::string> inputs = p.run.files;
+  if (p.run.magnitude_path) inputs.push_back(*p.run.magnitude_path);
+  if (p.run.phase_path) inputs.push_back(*p.run.phase_path);
+  std::vector<std::string> outputs;
+  for (const std::string* o : {&p.out_path, &p.report_path, &p.html_path})
+    if (!o->empty()) outputs.push_back(*o);
+  const auto same = [](const struct stat& a, const struct stat& b) { return a.st_dev == b.st_dev && a.st_ino == b.st_ino; };
+  for (size_t k = 0; k < outputs.size(); ++k) {
+    const std::string& o = outputs[k];
+    struct stat so, si;
+    const bool exists = ::stat(o.c_str(), &so) == 0;
+    for (const std::string& in : inputs)
+      if (exists && ::stat(in.c_str(), &si) == 0 && same(so, si))
+        ThrowOutputFailed(o, "is the same file as the input \"" + in +
+                                 "\" (the same path, a symlink or a hard link to it); writing it would replace the "
+                                 "input: choose another output");
+    for (size_t j = 0; j < k; ++j) {
+      std::error_code e1, e2;
+      const auto a = std::filesystem::weakly_canonical(o, e1), b = std::filesystem::weakly_canonical(outputs[j], e2);
+      if ((!e1 && !e2 && a == b) || (exists && ::stat(outputs[j].c_str(), &si) == 0 && same(so, si)))
+        ThrowUsage("\"" + o + "\" is named as two outputs; give each output its own file");
     }
   }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    ThrowOutputFailed(path, "cannot rename into place");
+  for (const std::string& o : outputs) {
+    RemoveStaleTempFiles(o);
+    CheckOutputAbsent(o, p.force);
   }
 }
+
+// Temporary outputs not yet moved into place (removed when the run fails), and outputs already
+// moved into place (removed too, so that a failed run leaves no partial set of outputs).
+struct PendingOutputs {
+  std::vector<std::string> temps, committed;
+  bool done = false;
+  ~PendingOutputs() {
+    for (const std::string& t : temps) ::unlink(t.c_str());
+    if (!done)
+      for (const std::string& c : committed) ::unlink(c.c_str());
+  }
+  void Commit(const std::string& tmp, const std::string& path, bool overwrite) {
+    temps.erase(std::find(temps.begin(), temps.end(), tmp));
+    CommitTempFile(tmp, path, overwrite);
+    committed.push_back(path);
+  }
+};
 
 int Inspect(const Parsed& p, std::ostream& out) {
   std::vector<std::string> files = p.run.files;
@@ -245,6 +292,8 @@ int Inspect(const Parsed& p, std::ostream& out) {
 }  // namespace
 
 int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  // A file-size limit (ulimit -f) must fail the write with EFBIG (exit 5), not kill the process.
+  std::signal(SIGXFSZ, SIG_IGN);
   try {
     if (args.empty()) {
       err << TopHelp();
@@ -280,9 +329,11 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
       b.jobs = p.jobs;
       b.run = p.run;
       b.progress = StderrIsTerminal();
+      b.force = p.force;
       return RunBatch(b, out, err).exit_code;
     }
 
+    CheckOutputs(p);
     RunResult run;
     try {
       run = RunInference(p.run);
@@ -290,7 +341,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
       // Inference failed: the report (--report, or --json for infer) says what was tried.
       if (e.code() == ExitCode::kInferenceFailed && (!p.report_path.empty() || p.json)) {
         nlohmann::json j = {{"version", 1}, {"status", "inference_failed"}, {"error", e.Line()}, {"log", e.details}};
-        if (!p.report_path.empty()) WriteTextAtomically(p.report_path, j.dump(2) + "\n");
+        if (!p.report_path.empty()) WriteTextAtomically(p.report_path, j.dump(2) + "\n", p.force);
         if (p.json) out << j.dump(2) << "\n";
       }
       throw;
@@ -299,33 +350,35 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
       for (const std::string& line : run.inference.log.lines()) err << "  " << line << "\n";
     Reconstruct(&run);
     if (command == "infer") {
-      if (!p.html_path.empty()) WriteHtmlReport(p.html_path, run, HtmlReportOptions());
+      if (!p.html_path.empty())
+        WriteFileAtomically(p.html_path, BuildHtmlReport(run, p.html_path, HtmlReportOptions()), p.force);
       if (p.json) out << BuildReport(run, false).dump(2) << "\n";
       err << BriefReport(run);
       return 0;
     }
-    // reconstruct: the WAV, then the report; each written to a temporary file and renamed.
-    run.wav = WriteWav(p.out_path, run.signal, run.sample_rate, p.run.wav_format);
+    // reconstruct: every output is written to a temporary file beside it and moved into place
+    // when complete; a failure leaves each path with its old file or nothing (src/atomic_file.h).
+    // The page is made last: it embeds the WAV from its final place.
+    PendingOutputs pending;
+    std::string tmp;
+    run.wav = WriteWavTemp(p.out_path, run.signal, run.sample_rate, p.run.wav_format, &tmp);
+    pending.temps.push_back(tmp);
     run.wrote_wav = true;
+    std::string report_tmp;
     if (!p.report_path.empty()) {
-      try {
-        WriteTextAtomically(p.report_path, BuildReport(run, true).dump(2) + "\n");
-      } catch (const Error&) {
-        std::remove(p.out_path.c_str());  // no partial output
-        throw;
-      }
+      report_tmp = WriteTempFile(p.report_path, BuildReport(run, true).dump(2) + "\n");
+      pending.temps.push_back(report_tmp);
     }
+    pending.Commit(tmp, p.out_path, p.force);
     if (!p.html_path.empty()) {
-      try {
-        HtmlReportOptions html;
-        html.wav_path = p.out_path;
-        WriteHtmlReport(p.html_path, run, html);
-      } catch (const Error&) {
-        std::remove(p.out_path.c_str());  // no partial output
-        if (!p.report_path.empty()) std::remove(p.report_path.c_str());
-        throw;
-      }
+      HtmlReportOptions html;
+      html.wav_path = p.out_path;
+      const std::string html_tmp = WriteTempFile(p.html_path, BuildHtmlReport(run, p.html_path, html));
+      pending.temps.push_back(html_tmp);
+      pending.Commit(html_tmp, p.html_path, p.force);
     }
+    if (!report_tmp.empty()) pending.Commit(report_tmp, p.report_path, p.force);
+    pending.done = true;
     err << BriefReport(run);
     char buf[256];
     std::snprintf(buf, sizeof buf, "  wrote %s: %zu samples at %d Hz (%s), consistency %.1f dB%s\n",

@@ -20,10 +20,17 @@ struct WavWriteResult {
   size_t non_finite = 0;   // NaN/Inf samples, written as 0
 };
 
-// Writes mono samples at `sample_rate`. Throws Error(kOutputFailed) naming the path on failure;
-// on failure the destination is left as it was.
+// Writes mono samples at `sample_rate`. Throws Error(kOutputFailed) naming the path on failure
+// (every libsndfile write and the close are checked); on failure the destination is left as it
+// was. With `overwrite` false an existing destination is refused (src/atomic_file.h).
 WavWriteResult WriteWav(const std::string& path, const std::vector<double>& samples,
-                        int sample_rate, WavFormat format);
+                        int sample_rate, WavFormat format, bool overwrite = true);
+
+// The same, into a new temporary file beside `path` whose name goes to *tmp, flushed to disk;
+// the caller commits it (CommitTempFile) or removes it. Several outputs can so be written first
+// and moved into place together.
+WavWriteResult WriteWavTemp(const std::string& path, const std::vector<double>& samples,
+                            int sample_rate, WavFormat format, std::string* tmp);
 
 // Reads a WAV (or any libsndfile format) as doubles in [-1, 1], first channel. Throws
 // Error(kBadInput). Used by tests and the sample checks.

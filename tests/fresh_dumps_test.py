@@ -35,7 +35,7 @@ with tempfile.TemporaryDirectory() as d:
         np.angle(Z).astype("<f4").tofile(ph)
         out, rep = os.path.join(d, "out.wav"), os.path.join(d, "r.json")
         order = [mag, ph] if i % 2 == 0 else [ph, mag]
-        p = subprocess.run([exe, "reconstruct", *order, "-o", out, "--report", rep],
+        p = subprocess.run([exe, "reconstruct", *order, "-o", out, "--report", rep, "--force"],
                            capture_output=True, text=True)
         n_fft = c["nfft"] or c["nperseg"]
         hop = c["nperseg"] - (c["noverlap"] if c["noverlap"] is not None else c["nperseg"] // 2)

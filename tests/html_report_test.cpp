@@ -57,7 +57,7 @@ const fs::path& Page() {
     const std::string cmd = std::string(SPECRECON_BINARY) + " reconstruct " + (kSample / "spectrogram.bin").string() + " " +
                             (kSample / "phases.bin").string() + " -o " + (d / "report.wav").string() + " --report " +
                             (d / "report.json").string() + " --html " + (d / "report.html").string() +
-                            " --sample-rate 16000 2>" + (d / "stderr.txt").string();
+                            " --sample-rate 16000 --force 2>" + (d / "stderr.txt").string();
     BOOST_REQUIRE_EQUAL(Run(cmd), 0);
     return d / "report.html";
   }();

@@ -1,0 +1,12 @@
+// Why this file exists: libFuzzer target for the MAT v5 reader (formats/mat_reader.h): the
+// element-chain and dims checks made before libmatio reads, and libmatio itself.
+#include <cstdint>
+
+#include "formats/mat_reader.h"
+#include "fuzz/fuzz_input_file.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  specrecon_fuzz::InputFile file(data, size, ".mat");
+  specrecon_fuzz::ExpectOnlySpecreconErrors([&] { specrecon::ReadMat5(file.path()); });
+  return 0;
+}

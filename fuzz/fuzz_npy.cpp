@@ -1,0 +1,12 @@
+// Why this file exists: libFuzzer target for the .npy reader (formats/npy_reader.h): header dict
+// parsing, dtypes, shapes and the size checks made before allocation.
+#include <cstdint>
+
+#include "formats/npy_reader.h"
+#include "fuzz/fuzz_input_file.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  specrecon_fuzz::InputFile file(data, size, ".npy");
+  specrecon_fuzz::ExpectOnlySpecreconErrors([&] { specrecon::ReadNpy(file.path()); });
+  return 0;
+}

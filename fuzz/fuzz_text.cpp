@@ -1,0 +1,19 @@
+// Why this file exists: libFuzzer target for the text readers (formats/text_reader.h: CSV, TSV,
+// whitespace; formats/octave_text_reader.h: Octave's save -text). Both parse a string in memory,
+// so no file is written; every input goes through both parsers, as ReadArrays would choose one.
+#include <cstdint>
+#include <string>
+
+#include "formats/octave_text_reader.h"
+#include "formats/text_reader.h"
+#include "fuzz/fuzz_input_file.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string text(reinterpret_cast<const char*>(data), size);
+  const std::string path = "fuzz-input.txt";
+  specrecon_fuzz::ExpectOnlySpecreconErrors([&] { specrecon::ParseDelimitedText(text, path); });
+  specrecon_fuzz::ExpectOnlySpecreconErrors([&] {
+    if (specrecon::LooksLikeOctaveText(text)) specrecon::ParseOctaveText(text, path);
+  });
+  return 0;
+}
