@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "inference/boundary.h"
+#include "inference/dequantize.h"
 #include "inference/detrend.h"
 #include "inference/nyquist.h"
 #include "src/window_free_fit.h"
@@ -51,6 +52,7 @@ InferenceResult Infer(const std::vector<NdArray>& arrays, const Hints& hints) {
   // DC test (a real signal's spectrum is 0 or pi at DC in every frame) under each reading.
   std::vector<double> magnitude, phase;
   int mag_index = 0, phase_index = 1;
+  double phase_radians_per_unit = 1.0;  // of the stored phase values (two arrays)
   std::vector<LayoutHypothesis> layouts;
   if (arrays.size() == 1 && arrays[0].is_complex()) {
     const NdArray& a = arrays[0];
@@ -101,6 +103,7 @@ InferenceResult Infer(const std::vector<NdArray>& arrays, const Hints& hints) {
     phase_index = pr.phase_index;
     magnitude = arrays[mag_index].values;
     phase = WrappedPhase(arrays[phase_index].values, pr.scale);
+    phase_radians_per_unit = pr.scale;
     layouts = pr.layouts;
     r.phase_units = pr.units;
     Evidence e;
@@ -518,6 +521,88 @@ InferenceResult Infer(const std::vector<NdArray>& arrays, const Hints& hints) {
     e.metric = g.detrended ? "digits of consistency under the detrended model (plain frames fit no hypothesis)"
                            : "digits of consistency of plain (not detrended) frames";
     r.evidence["detrended"] = e;
+  }
+  // What the dump lost to quantisation or a clipped floor: find the signal whose STFT stays
+  // inside the cells rather than inverting the cell centres.
+  if (mag_index != phase_index) {
+    const MagnitudeMap map = MakeMagnitudeMap(magnitude, best.scale);
+    MagnitudeCells mc = CellsOfMagnitude(arrays[mag_index], magnitude, map);
+    std::string phase_q;
+    std::vector<double> phase_hw = CellsOfPhase(arrays[phase_index], arrays[phase_index].values,
+                                                phase_radians_per_unit, &phase_q);
+    if (mc.any() || !phase_q.empty()) {
+      const size_t cells = r.spectrogram.data.size();
+      std::vector<float> lo(cells, 0.0f), hi(cells, INFINITY), hw;
+      std::vector<std::complex<double>> tmp(cells), unit(cells);
+      // Each cell's stored phase as a unit phasor (also where the stored magnitude is 0).
+      AllComplexFrames(std::vector<double>(phase.size(), 1.0), phase, g, unit.data());
+      if (mc.any()) {
+        AllComplexFrames(mc.lo, std::vector<double>(phase.size(), 0.0), g, tmp.data());
+        for (size_t i = 0; i < cells; ++i) lo[i] = static_cast<float>(std::abs(tmp[i]));
+        AllComplexFrames(mc.hi, std::vector<double>(phase.size(), 0.0), g, tmp.data());
+        for (size_t i = 0; i < cells; ++i) hi[i] = std::isfinite(tmp[i].real()) ? static_cast<float>(std::abs(tmp[i])) : INFINITY;
+        // Start from the middle of each cell, not its code's value: a code of 0 stands for
+        // magnitudes from 0 to half a step, a clipped floor for anything below it.
+        for (size_t i = 0; i < cells; ++i)
+          if (std::isfinite(hi[i])) r.spectrogram.data[i] = unit[i] * (0.5 * (static_cast<double>(lo[i]) + hi[i]));
+      } else {
+        for (size_t i = 0; i < cells; ++i) lo[i] = hi[i] = static_cast<float>(std::abs(r.spectrogram.data[i]));
+      }
+      if (!phase_q.empty()) {
+        AllComplexFrames(phase_hw, std::vector<double>(phase.size(), 0.0), g, tmp.data());
+        hw.resize(cells);
+        for (size_t i = 0; i < cells; ++i) hw[i] = static_cast<float>(std::abs(tmp[i]));
+      }
+      // Cells the dump did not store or that were rebuilt (a dropped Nyquist bin, the DC of
+      // detrended frames) are free.
+      const int fb = r.spectrogram.bins;
+      for (int m = 0; m < r.spectrogram.frames; ++m) {
+        const size_t base = static_cast<size_t>(m) * fb;
+        if (g.nyquist_dropped && n % 2 == 0) {
+          lo[base + fb - 1] = 0.0f;
+          hi[base + fb - 1] = INFINITY;
+          if (!hw.empty()) hw[base + fb - 1] = 4.0f;
+        }
+        if (g.detrended) {
+          lo[base] = 0.0f;
+          hi[base] = INFINITY;
+          if (!hw.empty()) hw[base] = 4.0f;
+        }
+      }
+      if (hw.empty() && (g.nyquist_dropped || g.detrended)) {
+        hw.assign(cells, 0.0f);
+        for (int m = 0; m < r.spectrogram.frames; ++m) {
+          const size_t base = static_cast<size_t>(m) * fb;
+          if (g.nyquist_dropped && n % 2 == 0) hw[base + fb - 1] = 4.0f;
+          if (g.detrended) hw[base] = 4.0f;
+        }
+      }
+      const int max_iterations = hints.iterations.value_or(kDequantizeIterations);
+      const double tolerance = hints.tolerance.value_or(kDequantizeTolerance);
+      const DequantizeResult dq = ConsistentDequantize(&r.spectrogram, unit, lo, hi, hw, r.frame_window, hop,
+                                                       max_iterations, tolerance);
+      std::string what;
+      if (!mc.quantization.empty()) what = "magnitude " + mc.quantization;
+      if (!phase_q.empty()) what += (what.empty() ? "" : ", ") + std::string("phase ") + phase_q;
+      if (mc.floored > 0) {
+        char buf[120];
+        std::snprintf(buf, sizeof buf, "%s%zu cells at a floor %.1f dB below the maximum (upper bounds)",
+                      what.empty() ? "" : ", ", mc.floored, map.clip_depth_db);
+        what += buf;
+        r.floor_db = -map.clip_depth_db;
+        r.floored_cells = mc.floored;
+      }
+      r.dequantization = what;
+      r.magnitude_quantization = mc.quantization;
+      r.magnitude_step = mc.step;
+      r.phase_quantization = phase_q;
+      r.dequantization_iterations = dq.iterations;
+      r.dequantization_seconds = dq.seconds;
+      log.Addf("dequantisation: %s: %d alternating projections in %.3f s; distance of the consistent "
+               "spectrogram from the cells %.3g -> %.3g (relative), consistency %.1f -> %.1f dB",
+               what.c_str(), dq.iterations, dq.seconds, dq.outside_before, dq.outside_after,
+               dq.consistency_before_db, dq.consistency_after_db);
+    }
   }
   IstftResult inv = Istft(r.spectrogram, r.frame_window, hop);
   r.padded_signal = std::move(inv.signal);

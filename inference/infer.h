@@ -58,6 +58,11 @@ struct InputRole {
   std::vector<size_t> shape;  // (frames, bins) or (bins, frames) as laid out
 };
 
+// Alternating projections of a quantised dump (inference/dequantize.h): at most this many,
+// stopping when the cells change by less than this fraction in one.
+constexpr int kDequantizeIterations = 100;
+constexpr double kDequantizeTolerance = 1e-4;
+
 struct InferenceResult {
   std::vector<InputRole> roles;
   StftParams params;
@@ -83,6 +88,16 @@ struct InferenceResult {
   // The best few windows of the fit (one per family, best first), each placed in the n_fft
   // frame at its offset, labelled with its description, offset and digits: for plots.
   std::vector<std::pair<std::string, std::vector<double>>> ranked_windows;
+
+  // Consistent dequantisation (inference/dequantize.h): what was quantised or clipped ("" when
+  // the data are exact), the iterations and time it took, and the clipped floor.
+  std::string dequantization;
+  std::string magnitude_quantization, phase_quantization;  // "integer codes", "float16" or ""
+  double magnitude_step = 0.0;
+  int dequantization_iterations = 0;
+  double dequantization_seconds = 0.0;
+  size_t floored_cells = 0;
+  double floor_db = std::numeric_limits<double>::quiet_NaN();  // below the maximum
 
   // Magnitude-only dumps (inference/magnitude_only.h): the phase retrieval's spectral
   // convergence of the output in dB, its method and iterations. NaN when the phase was given.

@@ -102,8 +102,9 @@ std::vector<std::string> MagnitudeScaleCandidates(const ValueStats& stats) {
   return {"db20", "db10", "ln", "log10"};
 }
 
-std::vector<double> MagnitudeToLinear(const std::vector<double>& values, const std::string& scale) {
-  std::vector<double> out(values.size());
+MagnitudeMap MakeMagnitudeMap(const std::vector<double>& values, const std::string& scale) {
+  MagnitudeMap map;
+  map.scale = scale;
   double vmax = -INFINITY;
   for (double v : values) if (std::isfinite(v)) vmax = std::max(vmax, v);
   if (!std::isfinite(vmax)) vmax = 0.0;
@@ -112,10 +113,10 @@ std::vector<double> MagnitudeToLinear(const std::vector<double>& values, const s
   // to the maximum (which then sets an unknown gain).
   const bool relative = (scale == "db20" && vmax > 600) || (scale == "db10" && vmax > 300) ||
                         (scale == "ln" && vmax > 690) || (scale == "log10" && vmax > 300);
-  if (!relative) vmax = 0.0;
+  map.vmax = relative ? vmax : 0.0;
   // log(|X| + eps): the floor value, held by many cells (silence), is |X| = 0 plus eps; take
-  // eps back off so silence is silent. (For a clipped floor, as librosa's top_db, those cells
-  // are upper bounds and zero is within them.)
+  // eps back off so silence is silent. For a clipped floor, as librosa's top_db, those cells
+  // are upper bounds and zero is within them: the floor is recorded for the reconstruction.
   double vmin = INFINITY;
   size_t at_min = 0;
   for (double v : values)
@@ -126,33 +127,43 @@ std::vector<double> MagnitudeToLinear(const std::vector<double>& values, const s
       }
       if (v == vmin) ++at_min;
     }
-  const bool logarithmic = scale == "db20" || scale == "db10" || scale == "ln" || scale == "log10";
-  double eps = 0.0;
-  auto convert = [&](double v) {
-    if (scale == "db20") return std::pow(10.0, (v - vmax) / 20.0);
-    if (scale == "db10") return std::pow(10.0, (v - vmax) / 10.0);
-    if (scale == "ln") return std::exp(v - vmax);
-    return std::pow(10.0, v - vmax);
-  };
+  map.logarithmic = scale == "db20" || scale == "db10" || scale == "ln" || scale == "log10";
   // A floor within 100 dB of the maximum is a clip (librosa's top_db: 80): keep it, those
   // cells are at most that. A deeper floor is an additive epsilon (log(|X| + 1e-10)).
-  if (logarithmic && std::isfinite(vmin) && at_min * 1000 >= values.size()) {
-    double vtop = -INFINITY;
-    for (double v : values)
-      if (std::isfinite(v)) vtop = std::max(vtop, v);
-    const double depth_db = 20.0 * std::log10(convert(vtop) / std::max(1e-300, convert(vmin)));
-    if (depth_db > 100.0) eps = convert(vmin);
+  if (map.logarithmic && std::isfinite(vmin) && at_min * 1000 >= values.size()) {
+    const double depth_db = 20.0 * std::log10(map.Convert(vmax) / std::max(1e-300, map.Convert(vmin)));
+    if (depth_db > 100.0) {
+      map.eps = map.Convert(vmin);
+    } else if (depth_db > 0.0) {
+      map.clip_floor = vmin;
+      map.clip_depth_db = depth_db;
+      map.clipped_cells = at_min;
+    }
   }
-  for (size_t i = 0; i < values.size(); ++i) {
-    const double v = values[i];
-    double m;
-    if (scale == "linear") m = v;
-    else if (scale == "power") m = std::sqrt(std::max(0.0, v));
-    else if (logarithmic) m = std::max(0.0, convert(v) - eps);
-    else if (scale == "log1p") m = std::expm1(std::max(0.0, v));
-    else m = v;
-    out[i] = std::isfinite(m) ? m : 0.0;
-  }
+  return map;
+}
+
+double MagnitudeMap::Convert(double v) const {
+  if (scale == "db20") return std::pow(10.0, (v - vmax) / 20.0);
+  if (scale == "db10") return std::pow(10.0, (v - vmax) / 10.0);
+  if (scale == "ln") return std::exp(v - vmax);
+  return std::pow(10.0, v - vmax);
+}
+
+double MagnitudeMap::operator()(double v) const {
+  double m;
+  if (scale == "linear") m = v;
+  else if (scale == "power") m = std::sqrt(std::max(0.0, v));
+  else if (logarithmic) m = std::max(0.0, Convert(v) - eps);
+  else if (scale == "log1p") m = std::expm1(std::max(0.0, v));
+  else m = v;
+  return std::isfinite(m) ? m : 0.0;
+}
+
+std::vector<double> MagnitudeToLinear(const std::vector<double>& values, const std::string& scale) {
+  const MagnitudeMap map = MakeMagnitudeMap(values, scale);
+  std::vector<double> out(values.size());
+  for (size_t i = 0; i < values.size(); ++i) out[i] = map(values[i]);
   return out;
 }
 

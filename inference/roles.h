@@ -5,6 +5,7 @@
 #pragma once
 
 #include <optional>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -39,5 +40,23 @@ std::vector<std::string> MagnitudeScaleCandidates(const ValueStats& stats);
 // Linear magnitude |X| (up to a constant gain) under `scale`. db20 is 20*log10|X| (which is also
 // 10*log10 of the power |X|^2); db10 is 10*log10|X|; ln and log10 are log|X|.
 std::vector<double> MagnitudeToLinear(const std::vector<double>& values, const std::string& scale);
+
+// The conversion MagnitudeToLinear applies, with what it decided from the whole array (the
+// reference of overflowing logarithmic values, an additive epsilon, a clipped floor), so the
+// same conversion can be applied to other values (the edges of quantisation cells).
+struct MagnitudeMap {
+  std::string scale;
+  bool logarithmic = false;
+  double vmax = 0.0;  // subtracted from logarithmic values before conversion
+  double eps = 0.0;   // additive epsilon taken back off (log(|X| + eps))
+  // A clipped floor (top_db): the raw floor value, its depth below the maximum in dB of |X|,
+  // and how many cells hold it. NaN when the floor is not a clip.
+  double clip_floor = std::numeric_limits<double>::quiet_NaN();
+  double clip_depth_db = 0.0;
+  size_t clipped_cells = 0;
+  double Convert(double v) const;     // logarithmic value -> |X| + eps
+  double operator()(double v) const;  // raw value -> |X| (>= 0, finite)
+};
+MagnitudeMap MakeMagnitudeMap(const std::vector<double>& values, const std::string& scale);
 
 }  // namespace specrecon

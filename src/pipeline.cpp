@@ -1,9 +1,12 @@
 #include "src/pipeline.h"
 
+#include <filesystem>
+
 #include <chrono>
 #include <cstdio>
 #include <cmath>
 #include <cstdint>
+#include <filesystem>
 
 #include "inference/containers.h"
 #include "src/errors.h"
@@ -28,8 +31,18 @@ void AgreeOnElementCounts(std::vector<NdArray>* arrays, const RawHints& hints) {
   if (a.info.format != "raw" || b.info.format != "raw" || a.size() == b.size()) return;
   NdArray& weak = a.info.score < b.info.score ? a : b;
   const NdArray& strong = &weak == &a ? b : a;
-  const uint64_t bytes = static_cast<uint64_t>(weak.size()) * ElementSize(weak.info.dtype);
-  if (strong.size() == 0 || bytes % strong.size() != 0) return;
+  // The bytes the weak reading covered, or the whole file: a reading of an odd-sized file of
+  // bytes as int16 leaves one byte over (or takes it as a header).
+  if (strong.size() == 0) return;
+  uint64_t bytes = static_cast<uint64_t>(weak.size()) * ElementSize(weak.info.dtype);
+  uint64_t header = weak.info.header_bytes;
+  if (bytes % strong.size() != 0) {
+    std::error_code ec;
+    const uint64_t file_bytes = std::filesystem::file_size(weak.info.path, ec);
+    if (ec || file_bytes % strong.size() != 0) return;
+    bytes = file_bytes;
+    header = 0;
+  }
   const size_t es = static_cast<size_t>(bytes / strong.size());
   NdArray best;
   bool found = false;
@@ -41,7 +54,7 @@ void AgreeOnElementCounts(std::vector<NdArray>* arrays, const RawHints& hints) {
     RawHints h = hints;
     h.dtype = dt;
     h.byte_order = order;
-    h.header_bytes = weak.info.header_bytes;
+    h.header_bytes = header;
     NdArray cand;
     try {
       cand = ReadRaw(weak.info.path, h);

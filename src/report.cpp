@@ -70,8 +70,15 @@ nlohmann::json BuildReport(const RunResult& run, bool with_reconstruction) {
                           {"gain", Rounded(inf.gain, 1e9)},
                           {"gain_convention", inf.gain_convention},
                           {"ref", nullptr},
-                          {"floor_db", nullptr},
+                          {"floor_db", std::isnan(inf.floor_db) ? nlohmann::json(nullptr) : nlohmann::json(Rounded(inf.floor_db, 100.0))},
                           {"quantized", nullptr}};
+  if (!inf.magnitude_quantization.empty() || !inf.phase_quantization.empty() || inf.floored_cells > 0) {
+    auto kind = [](const std::string& q) { return q.empty() ? nlohmann::json(nullptr) : nlohmann::json(q); };
+    j["magnitude_scale"]["quantized"] = {{"magnitude", kind(inf.magnitude_quantization)},
+                                         {"magnitude_step", inf.magnitude_step},
+                                         {"phase", kind(inf.phase_quantization)},
+                                         {"floored_cells", inf.floored_cells}};
+  }
   j["phase_units"] = inf.magnitude_scale == "complex" ? "none" : inf.phase_units;
   j["signal"] = {{"length", inf.signal_length},
                  {"length_range", {inf.length_min, inf.length_max}},
@@ -104,6 +111,12 @@ nlohmann::json BuildReport(const RunResult& run, bool with_reconstruction) {
                            {"clipped_samples", run.wav.clipped},
                            {"non_finite_samples", run.wav.non_finite},
                            {"seconds", Rounded(run.seconds)}};
+    if (!inf.dequantization.empty()) {
+      j["reconstruction"]["method"] = "consistent dequantisation (alternating projections), then weighted overlap-add";
+      j["reconstruction"]["dequantization"] = {{"cells", inf.dequantization},
+                                               {"iterations", inf.dequantization_iterations},
+                                               {"seconds", Rounded(inf.dequantization_seconds, 1e4)}};
+    }
     if (!std::isnan(inf.spectral_convergence_db)) {  // magnitude-only: the phase was retrieved
       j["reconstruction"]["method"] = "phase retrieval: " + inf.retrieval_method;
       j["reconstruction"]["spectral_convergence_db"] = Rounded(inf.spectral_convergence_db, 100.0);

@@ -74,6 +74,13 @@ SCALES = {
                                           "code_lo": 0, "code_hi": 32767, "file": "magnitude"},
         tol=(2e-5, 1e-2),
         note="magnitude as int16 codes 0..32767 (value = hi * code / 32767), phase float32"),
+    "uint8_linear": enc(
+        mag="np.round(np.abs(Z) / np.abs(Z).max() * 255)", dtype="uint8",
+        phase_dtype="float32", quantized={"dtype": "uint8", "lo": 0.0, "hi": "np.abs(Z).max()",
+                                          "code_lo": 0, "code_hi": 255, "file": "magnitude"},
+        tol=(2.5e-3, 1e-2),
+        note="magnitude as uint8 codes 0..255 (value = hi * code / 255; most cells of speech "
+             "are code 0 or 1), phase float32"),
     "float16": enc(dtype="float16", tol=(1e-3, 5e-3),
                    note="float16 magnitude and phase (about 3 significant digits)"),
 }
