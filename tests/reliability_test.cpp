@@ -5,8 +5,8 @@
 // existing file without --force, never half-written (a file-size limit in the child, SIGKILL
 // mid-run), stale temporaries of killed runs removed by the next run. Inputs: the malformed
 // fixtures of tests/data/formats/malformed exit 3 with no output; an npy header claiming 10^12
-// elements, a 1 GB single-line text file (sparse), a 80 MB single line, an npz member that
-// inflates to 256 MB beyond its array, and /dev/zero fail in < 2 s with peak RSS < 300 MB; the
+// elements, a 1 GB text file of one line of numbers, an npz member that inflates to 256 MB
+// beyond its array, and /dev/zero fail in < 2 s with peak RSS < 300 MB; the
 // inputs that once failed a fuzz target (fuzz/regressions) fail cleanly.
 // WAV: NaN/Inf written as 0 and counted; PCM beyond full scale clipped, never wrapped.
 #include <boost/test/unit_test.hpp>
