@@ -255,10 +255,12 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
     ThrowInferenceFailed("\"" + path + "\": no layout of at least 3 bins and 4 frames fits " +
                              std::to_string(stats.count) + " values",
                          log.lines());
-  {  // keep the periods that correlate nearly as well as the best
+  {  // keep the periods that correlate nearly as well as the best (the best itself always: its
+     // correlation may be negative, where half of it would be above it)
     const double best = layouts.front().correlation;
-    layouts.erase(std::remove_if(layouts.begin(), layouts.end(),
-                                 [&](const LayoutCandidate& c) { return c.correlation < 0.5 * best; }),
+    const double keep = best > 0.0 ? 0.5 * best : best;
+    layouts.erase(std::remove_if(layouts.begin() + 1, layouts.end(),
+                                 [&](const LayoutCandidate& c) { return c.correlation < keep; }),
                   layouts.end());
   }
 

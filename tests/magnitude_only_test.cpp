@@ -5,6 +5,7 @@
 // spectrogram matches the dump.
 #include <boost/test/unit_test.hpp>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -150,6 +151,32 @@ BOOST_AUTO_TEST_CASE(values_that_are_not_finite_are_refused) {
     BOOST_FAIL("no error");
   } catch (const Error& e) {
     BOOST_CHECK(e.code() == ExitCode::kBadInput);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(fuzz_found_magnitude_without_structure_fails_cleanly) {
+  // fuzz/regressions/infer/magnitude-only-negative-period-correlation: 25 float32 values whose
+  // best stream period correlates negatively; every candidate was dropped and the orientation
+  // step read the maximum of an empty list (UBSan: reference binding to null). Decoded as
+  // fuzz/fuzz_infer.cpp does: mode byte, bins byte, then float32 values.
+  std::ifstream f(std::string(SPECRECON_SOURCE_DIR) + "/fuzz/regressions/infer/magnitude-only-negative-period-correlation",
+                  std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  BOOST_REQUIRE_GT(bytes.size(), 2u);
+  std::vector<double> v;
+  for (size_t i = 2; i + 4 <= bytes.size(); i += 4) {
+    float x;
+    std::memcpy(&x, bytes.data() + i, 4);
+    v.push_back(x);
+  }
+  BOOST_REQUIRE_EQUAL(v.size(), 25u);
+  Hints hints;
+  hints.iterations = 3;
+  try {
+    const InferenceResult r = Infer({test::MakeArray(v, "fuzz-magnitude.bin")}, hints);
+    BOOST_CHECK_GT(r.params.n_fft, 0);
+  } catch (const Error& e) {
+    BOOST_TEST_MESSAGE("refused: " << e.what());
   }
 }
 
