@@ -11,7 +11,7 @@
 // Strings, enums (booleans), references, cells, structs and logical arrays are skipped and
 // listed in the notes. Before reading, each dataset's declared size is checked against the
 // bytes it stores (x1032 when filtered), the file size and a chunk-size cap.
-// NOT thread safe: libhdf5 (Debian's serial build) keeps global state.
+// ReadHdf5InProcess is NOT thread safe: libhdf5 (Debian's serial build) keeps global state.
 #pragma once
 
 #include <string>
@@ -22,7 +22,12 @@
 namespace specrecon {
 
 // Reads every numeric dataset. Throws Error(kBadInput) naming the file on malformed input or
-// when it holds no numeric dataset.
+// when it holds no numeric dataset. libhdf5 runs in a forked child with an address-space limit
+// (it has memory errors of its own on corrupt files): a crash there is a clean Error(kBadInput)
+// here, and this process never calls libhdf5 (so this is safe from several threads).
 std::vector<NdArray> ReadHdf5(const std::string& path);
+
+// The same, in this process (what the child runs).
+std::vector<NdArray> ReadHdf5InProcess(const std::string& path);
 
 }  // namespace specrecon

@@ -20,5 +20,7 @@ namespace specrecon {
 // Reads every numeric variable of a MAT v5 file. Throws Error(kBadInput) naming the file on
 // malformed input or when it holds no numeric variable.
 std::vector<NdArray> ReadMat5(const std::string& path);
+// The same in this process (libmatio called here); ReadMat5 runs it in a child (formats/isolate.h).
+std::vector<NdArray> ReadMat5InProcess(const std::string& path);
 
 }  // namespace specrecon
