@@ -133,9 +133,20 @@ bool WriteAll(int fd, const std::string& s) {
 #if defined(__SANITIZE_ADDRESS__)
 #define SPECRECON_ASAN 1
 #endif
+#ifdef SPECRECON_ASAN
+}  // namespace
+}  // namespace specrecon
+#include <sanitizer/common_interface_defs.h>
+namespace specrecon {
+namespace {
+#endif
 
 [[noreturn]] void ChildRead(const std::string& path, int fd, ReaderFn read, ChildCheck check) {
-#ifndef SPECRECON_ASAN  // ASan reserves terabytes of address space: no limit under it
+#ifdef SPECRECON_ASAN
+  // Under a fuzzer the child inherits libFuzzer's death callback, which would save the input as
+  // a crash of the fuzz target: the child's failure is contained, so it must not.
+  __sanitizer_set_death_callback(nullptr);
+#else  // ASan reserves terabytes of address space: no limit under it
   struct stat st {};
   const uint64_t file_bytes = ::stat(path.c_str(), &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
   const uint64_t limit = (uint64_t{2} << 30) + 16 * file_bytes;

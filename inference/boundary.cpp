@@ -6,12 +6,6 @@
 namespace specrecon {
 namespace {
 
-double Energy(const std::vector<double>& z, size_t b, size_t e) {
-  double s = 0.0;
-  for (size_t i = b; i < e && i < z.size(); ++i) s += z[i] * z[i];
-  return s;
-}
-
 // Relative mismatch of z[p-i] and z[p+i], i = 1..n (skipping exact zeros, which are samples no
 // window covers).
 double ReflectMismatch(const std::vector<double>& z, long p, long n) {
