@@ -536,10 +536,11 @@ InferenceResult Infer(const std::vector<NdArray>& arrays, const Hints& hints) {
       std::vector<std::complex<double>> tmp(cells), unit(cells);
       // Each cell's stored phase as a unit phasor (also where the stored magnitude is 0).
       AllComplexFrames(std::vector<double>(phase.size(), 1.0), phase, g, unit.data());
+      const std::vector<double> zeros(phase.size(), 0.0);  // bounds are mapped like magnitudes
       if (mc.any()) {
-        AllComplexFrames(mc.lo, std::vector<double>(phase.size(), 0.0), g, tmp.data());
+        AllComplexFrames(mc.lo, zeros, g, tmp.data());
         for (size_t i = 0; i < cells; ++i) lo[i] = static_cast<float>(std::abs(tmp[i]));
-        AllComplexFrames(mc.hi, std::vector<double>(phase.size(), 0.0), g, tmp.data());
+        AllComplexFrames(mc.hi, zeros, g, tmp.data());
         for (size_t i = 0; i < cells; ++i) hi[i] = std::isfinite(tmp[i].real()) ? static_cast<float>(std::abs(tmp[i])) : INFINITY;
         // Start from the middle of each cell, not its code's value: a code of 0 stands for
         // magnitudes from 0 to half a step, a clipped floor for anything below it.
@@ -549,33 +550,24 @@ InferenceResult Infer(const std::vector<NdArray>& arrays, const Hints& hints) {
         for (size_t i = 0; i < cells; ++i) lo[i] = hi[i] = static_cast<float>(std::abs(r.spectrogram.data[i]));
       }
       if (!phase_q.empty()) {
-        AllComplexFrames(phase_hw, std::vector<double>(phase.size(), 0.0), g, tmp.data());
+        AllComplexFrames(phase_hw, zeros, g, tmp.data());
         hw.resize(cells);
         for (size_t i = 0; i < cells; ++i) hw[i] = static_cast<float>(std::abs(tmp[i]));
       }
       // Cells the dump did not store or that were rebuilt (a dropped Nyquist bin, the DC of
-      // detrended frames) are free.
+      // detrended frames) are free: no magnitude bound, a phase width beyond pi.
+      const bool free_nyquist = g.nyquist_dropped && n % 2 == 0;
+      if (hw.empty() && (free_nyquist || g.detrended)) hw.assign(cells, 0.0f);
+      auto set_free = [&](size_t i) {
+        lo[i] = 0.0f;
+        hi[i] = INFINITY;
+        hw[i] = 4.0f;
+      };
       const int fb = r.spectrogram.bins;
       for (int m = 0; m < r.spectrogram.frames; ++m) {
         const size_t base = static_cast<size_t>(m) * fb;
-        if (g.nyquist_dropped && n % 2 == 0) {
-          lo[base + fb - 1] = 0.0f;
-          hi[base + fb - 1] = INFINITY;
-          if (!hw.empty()) hw[base + fb - 1] = 4.0f;
-        }
-        if (g.detrended) {
-          lo[base] = 0.0f;
-          hi[base] = INFINITY;
-          if (!hw.empty()) hw[base] = 4.0f;
-        }
-      }
-      if (hw.empty() && (g.nyquist_dropped || g.detrended)) {
-        hw.assign(cells, 0.0f);
-        for (int m = 0; m < r.spectrogram.frames; ++m) {
-          const size_t base = static_cast<size_t>(m) * fb;
-          if (g.nyquist_dropped && n % 2 == 0) hw[base + fb - 1] = 4.0f;
-          if (g.detrended) hw[base] = 4.0f;
-        }
+        if (free_nyquist) set_free(base + fb - 1);
+        if (g.detrended) set_free(base);
       }
       const int max_iterations = hints.iterations.value_or(kDequantizeIterations);
       const double tolerance = hints.tolerance.value_or(kDequantizeTolerance);
