@@ -285,7 +285,7 @@ std::vector<RawCandidate> ScoreRawFile(const std::vector<unsigned char>& head,
   return out;
 }
 
-NdArray ReadRaw(const std::string& path, const RawHints& hints) {
+NdArray InspectRaw(const std::string& path, const RawHints& hints) {
   const uint64_t file_size = RegularFileSize(path);
   if (file_size == 0) ThrowBadInput(path, "file is empty");
   if (hints.header_bytes && *hints.header_bytes >= file_size)
@@ -340,17 +340,25 @@ NdArray ReadRaw(const std::string& path, const RawHints& hints) {
     ThrowBadInput(path, "holds " + std::to_string(count) + " " + best.dtype + " elements, more than the " +
                             std::to_string(kMaxArrayElements) + " this tool reads");
   a.info.shape = {static_cast<size_t>(count)};
+  return a;
+}
+
+NdArray ReadRaw(const std::string& path, const RawHints& hints) {
+  NdArray a = InspectRaw(path, hints);
+  const uint64_t es = ElementSize(a.info.dtype);
+  const uint64_t count = a.info.shape[0];
+  std::ifstream in(path, std::ios::binary);
+  if (!in) ThrowBadInput(path, "cannot open for reading");
   // Decode in chunks so the raw bytes never need a second full-size buffer.
   a.values.resize(static_cast<size_t>(count));
-  in.clear();
-  in.seekg(static_cast<std::streamoff>(best.header_bytes));
+  in.seekg(static_cast<std::streamoff>(a.info.header_bytes));
   const size_t chunk_elems = (1u << 20);
   std::vector<unsigned char> buf(static_cast<size_t>(std::min<uint64_t>(chunk_elems, std::max<uint64_t>(count, 1)) * es));
   for (uint64_t done = 0; done < count;) {
     const size_t n = static_cast<size_t>(std::min<uint64_t>(chunk_elems, count - done));
     in.read(reinterpret_cast<char*>(buf.data()), static_cast<std::streamsize>(n * es));
     if (!in) ThrowBadInput(path, "read failed after " + std::to_string(done * es) + " bytes");
-    DecodeElements(buf.data(), n, best.dtype, best.byte_order, a.values.data() + done);
+    DecodeElements(buf.data(), n, a.info.dtype, a.info.byte_order, a.values.data() + done);
     done += n;
   }
   return a;

@@ -48,4 +48,8 @@ std::vector<RawCandidate> ScoreRawFile(const std::vector<unsigned char>& head,
 // a whole number of elements, and files no candidate decodes plausibly.
 NdArray ReadRaw(const std::string& path, const RawHints& hints);
 
+// The same decisions without the values: info (dtype, byte order, header, score, runner-up) and
+// shape {count}. For readers that stream the file themselves (src/stream.h).
+NdArray InspectRaw(const std::string& path, const RawHints& hints);
+
 }  // namespace specrecon

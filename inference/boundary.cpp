@@ -8,11 +8,13 @@ namespace {
 
 // Relative mismatch of z[p-i] and z[p+i], i = 1..n (skipping exact zeros, which are samples no
 // window covers).
-double ReflectMismatch(const std::vector<double>& z, long p, long n) {
+// Mismatch of a mirror image about sample p over n samples of the inverse, of which v holds
+// samples begin..end-1.
+double ReflectMismatch(const SignalView& v, long p, long n) {
   double num = 0.0, den = 0.0;
   for (long i = 1; i <= n; ++i) {
-    if (p - i < 0 || p + i >= static_cast<long>(z.size())) break;
-    const double a = z[p - i], b = z[p + i];
+    if (p - i < v.begin || p + i >= v.end) break;
+    const double a = v[p - i], b = v[p + i];
     if (a == 0.0) continue;
     num += (a - b) * (a - b);
     den += a * a + b * b;
@@ -56,7 +58,7 @@ BoundaryResult InferBoundary(const std::vector<double>& z, const std::vector<dou
     for (int i = 0; i < p; ++i) cov_head += coverage[i];
     const double head = cov_head > 0 ? weighted(0, p) / cov_head : 0.0;
     options.push_back({p, "constant", Digits(mean_energy > 0 ? head / mean_energy : 1.0)});
-    options.push_back({p, "reflect", Digits(ReflectMismatch(z, p, p))});
+    options.push_back({p, "reflect", Digits(ReflectMismatch(SignalView{z.data(), 0, static_cast<long>(z.size())}, p, p))});
     double edge_num = 0.0, edge_den = 0.0;
     for (int i = 0; i < p; ++i) {
       if (z[i] == 0.0) continue;
@@ -115,18 +117,30 @@ BoundaryResult InferBoundary(const std::vector<double>& z, const std::vector<dou
   }
 
   // Length.
-  const long zlen = static_cast<long>(z.size());
-  const long p = r.pad;
-  r.length_evidence.metric = "digits";
-  if (!r.center) {
-    r.length = static_cast<size_t>(zlen);
-    r.length_min = r.length;
-    r.length_max = r.length + hop - 1;
-    r.length_evidence.value = r.length;
-    r.length_evidence.score = 0.0;
-    r.length_evidence.note = "samples after the last frame are not in the dump: the original may be up to " +
-                             std::to_string(hop - 1) + " samples longer";
-    return r;
+  TailView tail;
+  tail.z = SignalView{z.data(), 0, static_cast<long>(z.size())};
+  tail.coverage = SignalView{coverage.data(), 0, static_cast<long>(coverage.size())};
+  for (double v : z) tail.peak = std::max(tail.peak, std::abs(v));
+  for (long i = 0; i < r.pad && i < tail.z.end; ++i) tail.head_peak = std::max(tail.head_peak, std::abs(z[i]));
+  for (double c : coverage) tail.coverage_max = std::max(tail.coverage_max, c);
+  InferLength(tail, n_fft, hop, win_length, frames, &r);
+  return r;
+}
+
+void InferLength(const TailView& tail, int n_fft, int hop, int win_length, int frames, BoundaryResult* out) {
+  BoundaryResult* r = out;
+  const long zlen = tail.z.end;
+  const long p = r->pad;
+  r->length_evidence.metric = "digits";
+  if (!r->center) {
+    r->length = static_cast<size_t>(zlen);
+    r->length_min = r->length;
+    r->length_max = r->length + hop - 1;
+    r->length_evidence.value = r->length;
+    r->length_evidence.score = 0.0;
+    r->length_evidence.note = "samples after the last frame are not in the dump: the original may be up to " +
+                              std::to_string(hop - 1) + " samples longer";
+    return;
   }
   // Frame counts allow: torch/librosa style  F = 1 + (T + 2p - n_fft) / hop, and scipy style
   // (padded to whole frames) T + 2p in ((F-2) hop + L, (F-1) hop + L].
@@ -138,13 +152,13 @@ BoundaryResult InferBoundary(const std::vector<double>& z, const std::vector<dou
   lo_t = std::max(1L, std::min(lo_t, lo_s));
   hi_t = std::min(zlen - p, std::max(hi_t, hi_s));
   if (hi_t < lo_t) hi_t = lo_t;
-  r.length_min = static_cast<size_t>(lo_t);
-  r.length_max = static_cast<size_t>(hi_t);
-  if (r.pad_mode == "reflect") {
+  r->length_min = static_cast<size_t>(lo_t);
+  r->length_max = static_cast<size_t>(hi_t);
+  if (r->pad_mode == "reflect") {
     long best_t = lo_t;
     double best = 2.0, second = 2.0;
     for (long t = lo_t; t <= hi_t; ++t) {
-      const double mm = ReflectMismatch(z, p + t - 1, p);
+      const double mm = ReflectMismatch(tail.z, p + t - 1, p);
       if (mm < best) {
         second = best;
         best = mm;
@@ -153,40 +167,33 @@ BoundaryResult InferBoundary(const std::vector<double>& z, const std::vector<dou
         second = mm;
       }
     }
-    r.length = static_cast<size_t>(best_t);
-    r.length_evidence.value = r.length;
-    r.length_evidence.score = Digits(best);
-    r.length_evidence.has_runner_up = hi_t > lo_t;
-    r.length_evidence.runner_up_score = Digits(second);
-    r.length_evidence.metric = "digits of mirror symmetry about the last sample";
-    return r;
+    r->length = static_cast<size_t>(best_t);
+    r->length_evidence.value = r->length;
+    r->length_evidence.score = Digits(best);
+    r->length_evidence.has_runner_up = hi_t > lo_t;
+    r->length_evidence.runner_up_score = Digits(second);
+    r->length_evidence.metric = "digits of mirror symmetry about the last sample";
+    return;
   }
   // Zero (or edge) padding at the end: the last sample above the noise floor ends the signal.
-  double peak = 0.0;
-  for (double v : z) peak = std::max(peak, std::abs(v));
-  double head_peak = 0.0;
-  for (long i = 0; i < p; ++i) head_peak = std::max(head_peak, std::abs(z[i]));
-  const double floor = std::max(1e-6 * peak, 10.0 * head_peak);
-  double cmax = 0.0;
-  for (double c : coverage) cmax = std::max(cmax, c);
+  const double floor = std::max(1e-6 * tail.peak, 10.0 * tail.head_peak);
   long last = -1;
-  for (long i = zlen - 1; i >= 0; --i)
-    if (coverage[i] >= 1e-3 * cmax && std::abs(z[i]) > floor) {
+  for (long i = zlen - 1; i >= tail.z.begin; --i)
+    if (tail.coverage[i] >= 1e-3 * tail.coverage_max && std::abs(tail.z[i]) > floor) {
       last = i;
       break;
     }
   long t = last + 1 - p;
   const bool silent_tail = t < lo_t;
   t = std::max(lo_t, std::min(hi_t, t));
-  r.length = static_cast<size_t>(t);
-  r.length_evidence.value = r.length;
-  r.length_evidence.score = silent_tail ? 0.0 : 1.0;
-  r.length_evidence.metric = "1 if the last non-silent sample fixes the length, 0 if the tail is silent";
+  r->length = static_cast<size_t>(t);
+  r->length_evidence.value = r->length;
+  r->length_evidence.score = silent_tail ? 0.0 : 1.0;
+  r->length_evidence.metric = "1 if the last non-silent sample fixes the length, 0 if the tail is silent";
   if (silent_tail || hi_t > lo_t)
-    r.length_evidence.note = "the frame count allows " + std::to_string(lo_t) + ".." +
-                             std::to_string(hi_t) + " samples" +
-                             (silent_tail ? "; the tail is silent, took the shortest" : "");
-  return r;
+    r->length_evidence.note = "the frame count allows " + std::to_string(lo_t) + ".." +
+                              std::to_string(hi_t) + " samples" +
+                              (silent_tail ? "; the tail is silent, took the shortest" : "");
 }
 
 }  // namespace specrecon

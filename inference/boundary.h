@@ -32,6 +32,27 @@ struct BoundaryResult {
 // (float16, quantised) cannot show a padding to more digits than that.
 // coverage[t] = sum_m w^2[t - m hop], the overlap-add normaliser: where it is tiny, the inverse
 // divides rounding noise by a window taper and is not trusted to find the signal's end.
+// Samples begin..end-1 of a longer signal (the inverse of all frames, or its coverage), indexed
+// by their place in the whole.
+struct SignalView {
+  const double* data = nullptr;
+  long begin = 0, end = 0;
+  double operator[](long i) const { return data[i - begin]; }
+};
+
+// The end of the inverse of all frames, for the length: z and coverage over the same samples,
+// reaching the inverse's last sample (end = its length) and starting at least 2 n_fft + 2 hop
+// before it; |z|'s maximum over the inverse (or a sure part of it), over its first `pad`
+// samples, and the coverage's maximum.
+struct TailView {
+  SignalView z, coverage;
+  double peak = 0.0, head_peak = 0.0, coverage_max = 0.0;
+};
+
+// The original length (and its range) from the tail, given r->center, r->pad and r->pad_mode as
+// InferBoundary decided them; fills r->length, length_min, length_max and length_evidence.
+void InferLength(const TailView& tail, int n_fft, int hop, int win_length, int frames, BoundaryResult* r);
+
 BoundaryResult InferBoundary(const std::vector<double>& z, const std::vector<double>& coverage,
                              int n_fft, int hop, const std::vector<int>& win_lengths, int frames,
                              double data_digits, InferenceLog* log);

@@ -102,11 +102,28 @@ std::vector<std::string> MagnitudeScaleCandidates(const ValueStats& stats) {
   return {"db20", "db10", "ln", "log10"};
 }
 
+MagnitudeStats& MagnitudeStats::Add(const double* v, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    count += 1;
+    if (!std::isfinite(v[i])) continue;
+    vmax = std::max(vmax, v[i]);
+    if (v[i] < vmin) {
+      vmin = v[i];
+      at_min = 0;
+    }
+    if (v[i] == vmin) ++at_min;
+  }
+  return *this;
+}
+
 MagnitudeMap MakeMagnitudeMap(const std::vector<double>& values, const std::string& scale) {
+  return MakeMagnitudeMap(MagnitudeStats().Add(values.data(), values.size()), scale);
+}
+
+MagnitudeMap MakeMagnitudeMap(const MagnitudeStats& stats, const std::string& scale) {
   MagnitudeMap map;
   map.scale = scale;
-  double vmax = -INFINITY;
-  for (double v : values) if (std::isfinite(v)) vmax = std::max(vmax, v);
+  double vmax = stats.vmax;
   if (!std::isfinite(vmax)) vmax = 0.0;
   // Logarithmic values are converted with their own reference (20*log10|X| -> |X|), so a dump
   // written in absolute dB keeps its level; only values that would overflow are taken relative
@@ -117,20 +134,12 @@ MagnitudeMap MakeMagnitudeMap(const std::vector<double>& values, const std::stri
   // log(|X| + eps): the floor value, held by many cells (silence), is |X| = 0 plus eps; take
   // eps back off so silence is silent. For a clipped floor, as librosa's top_db, those cells
   // are upper bounds and zero is within them: the floor is recorded for the reconstruction.
-  double vmin = INFINITY;
-  size_t at_min = 0;
-  for (double v : values)
-    if (std::isfinite(v)) {
-      if (v < vmin) {
-        vmin = v;
-        at_min = 0;
-      }
-      if (v == vmin) ++at_min;
-    }
+  const double vmin = stats.vmin;
+  const size_t at_min = stats.at_min;
   map.logarithmic = scale == "db20" || scale == "db10" || scale == "ln" || scale == "log10";
   // A floor within 100 dB of the maximum is a clip (librosa's top_db: 80): keep it, those
   // cells are at most that. A deeper floor is an additive epsilon (log(|X| + 1e-10)).
-  if (map.logarithmic && std::isfinite(vmin) && at_min * 1000 >= values.size()) {
+  if (map.logarithmic && std::isfinite(vmin) && at_min * 1000 >= stats.count) {
     const double depth_db = 20.0 * std::log10(map.Convert(vmax) / std::max(1e-300, map.Convert(vmin)));
     if (depth_db > 100.0) {
       map.eps = map.Convert(vmin);

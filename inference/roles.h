@@ -58,5 +58,14 @@ struct MagnitudeMap {
   double operator()(double v) const;  // raw value -> |X| (>= 0, finite)
 };
 MagnitudeMap MakeMagnitudeMap(const std::vector<double>& values, const std::string& scale);
+// What the map needs of the values, gathered in pieces by a reader that streams them.
+struct MagnitudeStats {
+  size_t count = 0;
+  double vmax = -std::numeric_limits<double>::infinity();
+  double vmin = std::numeric_limits<double>::infinity();
+  size_t at_min = 0;  // finite values equal to vmin
+  MagnitudeStats& Add(const double* values, size_t n);
+};
+MagnitudeMap MakeMagnitudeMap(const MagnitudeStats& stats, const std::string& scale);
 
 }  // namespace specrecon

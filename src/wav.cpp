@@ -30,21 +30,9 @@ const char* WavFormatName(WavFormat format) {
   return "float32";
 }
 
-WavWriteResult WriteWavTemp(const std::string& path, const std::vector<double>& samples, int sample_rate,
-                            WavFormat format, std::string* tmp) {
+WavStream::WavStream(const std::string& path, int sample_rate, WavFormat format) : path_(path), format_(format) {
   if (sample_rate < 1) ThrowOutputFailed(path, "sample rate " + std::to_string(sample_rate) +
                                                    " is not positive");
-  WavWriteResult result;
-  std::vector<double> data(samples);
-  for (double& v : data) {
-    if (!std::isfinite(v)) {
-      v = 0.0;
-      ++result.non_finite;
-    } else if (format != WavFormat::kFloat32 && (v > 1.0 || v < -1.0)) {
-      v = v > 0 ? 1.0 : -1.0;
-      ++result.clipped;
-    }
-  }
   SF_INFO info;
   std::memset(&info, 0, sizeof info);
   info.samplerate = sample_rate;
@@ -54,29 +42,70 @@ WavWriteResult WriteWavTemp(const std::string& path, const std::vector<double>& 
                                                                : SF_FORMAT_PCM_24);
   // A new temporary file beside the target (src/atomic_file.h); libsndfile writes through our
   // descriptor so that it can be flushed to disk before the rename.
-  const int fd = CreateTempFile(path, tmp);
-  const auto fail = [&](const std::string& why) {
-    ::close(fd);
-    ::unlink(tmp->c_str());
-    ThrowOutputFailed(path, why);
-  };
-  SNDFILE* f = sf_open_fd(fd, SFM_WRITE, &info, SF_FALSE);
-  if (!f) fail(std::string("cannot write WAV: ") + sf_strerror(nullptr));
-  // Clipping was done above; let libsndfile scale doubles in [-1,1] to full-scale integers.
-  sf_command(f, SFC_SET_CLIPPING, nullptr, SF_TRUE);
-  const sf_count_t written = sf_write_double(f, data.data(), static_cast<sf_count_t>(data.size()));
-  const std::string werr = sf_strerror(f);
-  const int close_err = sf_close(f);  // writes the final header sizes
-  if (written != static_cast<sf_count_t>(data.size()) || close_err != 0)
-    fail("write failed (" + std::to_string(written) + " of " + std::to_string(data.size()) +
-         " samples written): " + werr);
-  if (::fsync(fd) != 0 && errno != EINVAL) fail(std::string("write failed: ") + std::strerror(errno));
+  fd_ = CreateTempFile(path, &tmp_);
+  sf_ = sf_open_fd(fd_, SFM_WRITE, &info, SF_FALSE);
+  if (!sf_) Fail(std::string("cannot write WAV: ") + sf_strerror(nullptr));
+  // Clipping is done in Write(); let libsndfile scale doubles in [-1,1] to full-scale integers.
+  sf_command(static_cast<SNDFILE*>(sf_), SFC_SET_CLIPPING, nullptr, SF_TRUE);
+}
+
+WavStream::~WavStream() {
+  if (sf_) sf_close(static_cast<SNDFILE*>(sf_));
+  if (fd_ >= 0) {
+    ::close(fd_);
+    ::unlink(tmp_.c_str());
+  }
+}
+
+void WavStream::Fail(const std::string& why) {
+  if (sf_) sf_close(static_cast<SNDFILE*>(sf_));
+  sf_ = nullptr;
+  ::close(fd_);
+  fd_ = -1;
+  ::unlink(tmp_.c_str());
+  ThrowOutputFailed(path_, why);
+}
+
+void WavStream::Write(const double* samples, size_t n) {
+  scratch_.assign(samples, samples + n);
+  for (double& v : scratch_) {
+    if (!std::isfinite(v)) {
+      v = 0.0;
+      ++result_.non_finite;
+    } else if (format_ != WavFormat::kFloat32 && (v > 1.0 || v < -1.0)) {
+      v = v > 0 ? 1.0 : -1.0;
+      ++result_.clipped;
+    }
+  }
+  const sf_count_t w = sf_write_double(static_cast<SNDFILE*>(sf_), scratch_.data(), static_cast<sf_count_t>(n));
+  if (w != static_cast<sf_count_t>(n))
+    Fail("write failed (" + std::to_string(written_ + static_cast<size_t>(std::max<sf_count_t>(w, 0))) +
+         " samples written): " + sf_strerror(static_cast<SNDFILE*>(sf_)));
+  written_ += n;
+}
+
+std::string WavStream::Finish() {
+  const std::string werr = sf_strerror(static_cast<SNDFILE*>(sf_));
+  const int close_err = sf_close(static_cast<SNDFILE*>(sf_));  // writes the final header sizes
+  sf_ = nullptr;
+  if (close_err != 0) Fail("write failed (" + std::to_string(written_) + " samples written): " + werr);
+  if (::fsync(fd_) != 0 && errno != EINVAL) Fail(std::string("write failed: ") + std::strerror(errno));
+  const int fd = fd_;
+  fd_ = -1;
   if (::close(fd) != 0) {
     const std::string why = std::strerror(errno);
-    ::unlink(tmp->c_str());
-    ThrowOutputFailed(path, "write failed: " + why);
+    ::unlink(tmp_.c_str());
+    ThrowOutputFailed(path_, "write failed: " + why);
   }
-  return result;
+  return tmp_;
+}
+
+WavWriteResult WriteWavTemp(const std::string& path, const std::vector<double>& samples, int sample_rate,
+                            WavFormat format, std::string* tmp) {
+  WavStream out(path, sample_rate, format);
+  out.Write(samples.data(), samples.size());
+  *tmp = out.Finish();
+  return out.result();
 }
 
 WavWriteResult WriteWav(const std::string& path, const std::vector<double>& samples,

@@ -32,6 +32,33 @@ WavWriteResult WriteWav(const std::string& path, const std::vector<double>& samp
 WavWriteResult WriteWavTemp(const std::string& path, const std::vector<double>& samples,
                             int sample_rate, WavFormat format, std::string* tmp);
 
+// A WAV written as it is produced, in pieces, into a new temporary file beside `path` (as
+// WriteWavTemp): NaN/Inf become 0 and PCM samples beyond full scale are clipped, both counted.
+// Finish() closes and flushes it and returns the temporary's name for the caller to commit;
+// destroyed unfinished (an exception on the way), the temporary is removed. Errors throw
+// Error(kOutputFailed) naming `path`.
+class WavStream {
+ public:
+  WavStream(const std::string& path, int sample_rate, WavFormat format);
+  ~WavStream();
+  WavStream(const WavStream&) = delete;
+  WavStream& operator=(const WavStream&) = delete;
+  void Write(const double* samples, size_t n);
+  std::string Finish();
+  const WavWriteResult& result() const { return result_; }
+  size_t written() const { return written_; }
+
+ private:
+  [[noreturn]] void Fail(const std::string& why);
+  std::string path_, tmp_;
+  WavFormat format_;
+  int fd_ = -1;
+  void* sf_ = nullptr;  // SNDFILE*
+  std::vector<double> scratch_;
+  WavWriteResult result_;
+  size_t written_ = 0;
+};
+
 // Reads a WAV (or any libsndfile format) as doubles in [-1, 1], first channel. Throws
 // Error(kBadInput). Used by tests and the sample checks.
 std::vector<double> ReadWav(const std::string& path, int* sample_rate);
