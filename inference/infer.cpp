@@ -657,6 +657,8 @@ InferenceResult Infer(const std::vector<NdArray>& arrays, const Hints& hints) {
   r.gain_convention = gc.convention;
   r.evidence["gain"] = gc.evidence;
 
+  r.geometry = g;
+  r.phase_radians_per_unit = phase_radians_per_unit;
   StftParams& p = r.params;
   p.n_fft = n;
   p.hop = hop;

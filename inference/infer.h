@@ -13,6 +13,7 @@
 
 #include "formats/array.h"
 #include "inference/evidence.h"
+#include "inference/frames.h"
 #include "inference/layout.h"
 #include "src/stft.h"
 #include "src/window.h"
@@ -81,6 +82,10 @@ struct InferenceResult {
   std::vector<double> padded_signal;  // inverse of all frames before trimming
   size_t uncovered = 0;
   std::vector<double> hop_digits;  // hop scan, for plots and the report
+  // How stored cells become frames (layout, rotation, sidedness) and the stored phase unit in
+  // radians: what a reader that streams the cells itself needs (src/stream.h).
+  Geometry geometry;
+  double phase_radians_per_unit = 1.0;
   // The Ceres window fit (parametric family parameter or free-form window), for the report.
   int window_fit_iterations = 0;
   double window_fit_cost = 0.0;

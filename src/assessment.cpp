@@ -13,7 +13,9 @@ namespace {
 bool Contains(const std::string& s, const char* needle) { return s.find(needle) != std::string::npos; }
 
 // Samples of the output (after trimming the padding) that no frame's window covers.
-size_t UncoveredInOutput(const InferenceResult& inf) {
+size_t UncoveredInOutput(const RunResult& run) {
+  const InferenceResult& inf = run.inference;
+  if (run.streamed) return inf.uncovered;  // counted over the output already (src/stream.cpp)
   if (inf.uncovered == 0 || inf.frame_window.empty() || inf.params.hop < 1 || inf.spectrogram.frames < 1) return 0;
   const std::vector<double> cov = OverlapCoverage(inf.frame_window, inf.params.hop, inf.spectrogram.frames);
   double wmax = 0.0;
@@ -79,7 +81,7 @@ std::vector<std::string> RunWarnings(const RunResult& run) {
   for (const auto& [name, e] : inf.evidence)
     if (Contains(" " + e.note, " tie") || Contains(e.note, "same samples") || Contains(e.note, "several"))
       w.push_back("tie in " + name + ": " + e.note);
-  if (const size_t uncovered = UncoveredInOutput(inf)) {
+  if (const size_t uncovered = UncoveredInOutput(run)) {
     std::snprintf(buf, sizeof buf, "%zu output samples are under no window: the data do not determine them (written as 0)",
                   uncovered);
     w.push_back(buf);

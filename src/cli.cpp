@@ -18,6 +18,7 @@
 #include "src/errors.h"
 #include "src/help.h"
 #include "src/html_report.h"
+#include "src/stream.h"
 #include "src/progress.h"
 #include "src/pipeline.h"
 #include "src/report.h"
@@ -37,6 +38,7 @@ struct Parsed {
   int jobs = 0;  // batch: 0 = hardware concurrency
   bool json = false, verbose = false, help = false;
   bool force = false;  // --force: replace existing outputs
+  bool whole = false;  // --whole: never stream (src/stream.h)
 };
 
 po::options_description InputOptions() {
@@ -59,6 +61,7 @@ po::options_description InputOptions() {
       ("iterations", po::value<int>(), "phase retrieval iterations at most (magnitude-only dumps; default 400)")
       ("tolerance", po::value<double>(), "phase retrieval stops when SC improves by less than this fraction per 10 iterations (default 0.001)")
       ("sample-rate", po::value<int>(), "sample rate for the WAV when the dump does not tell it")
+      ("whole", po::bool_switch(), "read a large raw pair whole and search every frame (by default it is streamed: parameters from a probe of the first frames, audio written in chunks)")
       ("verbose,v", po::bool_switch(), "print the inference log on stderr")
       ("help,h", po::bool_switch(), "this help");
   return d;
@@ -125,6 +128,7 @@ Parsed Parse(const std::string& command, const std::vector<std::string>& args, s
     p.run.raw.byte_order = vm["byte-order"].as<std::string>();
     if (*p.run.raw.byte_order != "little" && *p.run.raw.byte_order != "big") ThrowUsage("--byte-order must be little or big");
   }
+  p.whole = vm["whole"].as<bool>();
   if (vm.count("header-bytes")) p.run.raw.header_bytes = vm["header-bytes"].as<uint64_t>();
   for (const char* n : {"n-fft", "hop", "win-length", "sample-rate"}) CheckPositive(vm, n);
   Hints& h = p.run.hints;
@@ -335,8 +339,22 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
 
     CheckOutputs(p);
     RunResult run;
+    std::string streamed_wav;  // the streamed WAV's temporary file
     try {
-      run = RunInference(p.run);
+      // A large pair of raw files streams (src/stream.h) unless a page with plots of the whole
+      // dump is asked for; the stream declines what it cannot do exactly as the whole path would.
+      if (!p.whole && p.html_path.empty()) {
+        StreamOptions so;
+        if (command == "reconstruct") so.wav_path = p.out_path;
+        StreamOutcome s = RunStreamed(p.run, so);
+        if (s.used) {
+          run = std::move(s.run);
+          streamed_wav = s.wav_tmp;
+        } else if (p.verbose && s.why != "small enough to read whole") {
+          err << "  not streamed: " << s.why << "\n";
+        }
+      }
+      if (!run.streamed) run = RunInference(p.run);
     } catch (const Error& e) {
       // Inference failed: the report (--report, or --json for infer) says what was tried.
       if (e.code() == ExitCode::kInferenceFailed && (!p.report_path.empty() || p.json)) {
@@ -348,7 +366,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     }
     if (p.verbose)
       for (const std::string& line : run.inference.log.lines()) err << "  " << line << "\n";
-    Reconstruct(&run);
+    if (!run.streamed) Reconstruct(&run);
     if (command == "infer") {
       if (!p.html_path.empty())
         WriteFileAtomically(p.html_path, BuildHtmlReport(run, p.html_path, HtmlReportOptions()), p.force);
@@ -360,8 +378,8 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     // when complete; a failure leaves each path with its old file or nothing (src/atomic_file.h).
     // The page is made last: it embeds the WAV from its final place.
     PendingOutputs pending;
-    std::string tmp;
-    run.wav = WriteWavTemp(p.out_path, run.signal, run.sample_rate, p.run.wav_format, &tmp);
+    std::string tmp = streamed_wav;
+    if (!run.streamed) run.wav = WriteWavTemp(p.out_path, run.signal, run.sample_rate, p.run.wav_format, &tmp);
     pending.temps.push_back(tmp);
     run.wrote_wav = true;
     std::string report_tmp;
@@ -382,7 +400,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     err << BriefReport(run);
     char buf[256];
     std::snprintf(buf, sizeof buf, "  wrote %s: %zu samples at %d Hz (%s), consistency %.1f dB%s\n",
-                  p.out_path.c_str(), run.signal.size(), run.sample_rate,
+                  p.out_path.c_str(), run.output_samples, run.sample_rate,
                   run.sample_rate_source.c_str(), run.consistency_db,
                   run.wav.clipped ? ", CLIPPED samples" : "");
     err << buf;

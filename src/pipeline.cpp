@@ -214,6 +214,7 @@ void Reconstruct(RunResult* run) {
     const size_t src = static_cast<size_t>(inf.params.pad) + t;
     if (src < z.size()) run->signal[t] = z[src] * inf.gain;
   }
+  run->output_samples = run->signal.size();
   run->consistency_db = ConsistencyDb(inf.spectrogram, inf.frame_window, inf.params.hop);
   run->seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }

@@ -34,6 +34,12 @@ struct RunResult {
   double seconds = 0.0;
   WavWriteResult wav;
   bool wrote_wav = false;
+  size_t output_samples = 0;  // the output signal's length (also when streamed: `signal` empty)
+  // A streamed run (src/stream.h): the parameters come from a probe of the first frames, the
+  // audio was written in chunks on worker threads.
+  bool streamed = false;
+  size_t probe_frames = 0, stream_chunks = 0;
+  int stream_threads = 0;
 };
 
 // Reads the inputs and infers the STFT. Throws Error.

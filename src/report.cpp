@@ -111,6 +111,14 @@ nlohmann::json BuildReport(const RunResult& run, bool with_reconstruction) {
                            {"clipped_samples", run.wav.clipped},
                            {"non_finite_samples", run.wav.non_finite},
                            {"seconds", Rounded(run.seconds)}};
+    if (run.streamed)
+      j["reconstruction"]["streamed"] = {
+          {"probe_frames", run.probe_frames},
+          {"frames", inf.spectrogram.frames},
+          {"chunks", run.stream_chunks},
+          {"threads", run.stream_threads},
+          {"note", "parameters inferred on the probe (the first frames); every frame's DC phase checked in one "
+                   "pass; consistency_db measured on the probe; the WAV written as the chunks were overlap-added"}};
     if (!inf.dequantization.empty()) {
       j["reconstruction"]["method"] = "consistent dequantisation (alternating projections), then weighted overlap-add";
       j["reconstruction"]["dequantization"] = {{"cells", inf.dequantization},

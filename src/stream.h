@@ -1,0 +1,47 @@
+// Why this file exists: a long dump (minutes of audio, hundreds of megabytes) must not be read
+// into memory whole or have every frame searched. For a pair of raw files (magnitude and phase)
+// of at least kStreamMinCells cells each, this path reads the files with pread and never holds
+// them: the frame layout is found from sampled cells (the DC phase of a real signal's spectrum is
+// 0 or pi in every frame, other bins are not), the STFT parameters are inferred by the ordinary
+// inference on a probe of the first frames (src/pipeline.h, inference/infer.h), the length from
+// the inverse of the last frames, and every frame's DC phase is then checked in one pass. The
+// reconstruction runs in chunks of frames on worker threads, overlap-added in order and written
+// to the WAV as it is produced: memory does not grow with the dump's length.
+//
+// The path declines (StreamOutcome::used false, with the reason) whenever the whole-array path
+// would do something it does not: inputs that are not two raw files of equal cell count,
+// quantised or clipped values (consistent dequantisation works on the whole spectrogram), a
+// dropped Nyquist bin or detrended frames (both rebuilt from all frames), layouts it cannot pin
+// down, a probe the inference fails on, or a pass that contradicts the probe. The caller then
+// runs the whole-array path, which is slower but complete.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "src/pipeline.h"
+
+namespace specrecon {
+
+// Files with fewer cells take the whole-array path (its full search is cheap at that size).
+constexpr uint64_t kStreamMinCells = uint64_t{1} << 22;
+
+struct StreamOptions {
+  std::string wav_path;   // empty: infer only (no audio written)
+  int threads = 2;        // worker threads for the inverse FFTs
+  size_t probe_frames = 256;
+  size_t chunk_frames = 512;
+  uint64_t min_cells = kStreamMinCells;
+};
+
+struct StreamOutcome {
+  bool used = false;  // false: declined, `why` says why; nothing was written
+  std::string why;
+  RunResult run;
+  std::string wav_tmp;  // the WAV in a temporary file beside wav_path, for the caller to commit
+};
+
+// Throws Error like RunInference for files that cannot be read.
+StreamOutcome RunStreamed(const RunOptions& options, const StreamOptions& stream);
+
+}  // namespace specrecon

@@ -1,0 +1,255 @@
+// The streamed path (src/stream.h): its sine/cosine kernel, agreement with the whole-array path
+// on dumps in both layouts (chunks far smaller than the dump, a probe of a few frames), and the
+// dumps it must decline.
+#include <boost/test/unit_test.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "src/fast_sincos.h"
+#include "src/pipeline.h"
+#include "src/stream.h"
+#include "src/wav.h"
+#include "tests/test_util.h"
+
+using namespace specrecon;
+using namespace specrecon::test;
+
+BOOST_AUTO_TEST_SUITE(stream)
+
+BOOST_AUTO_TEST_CASE(fast_sincos_matches_libm) {
+  std::mt19937_64 rng(3);
+  double worst_small = 0.0, worst_large = 0.0;
+  for (int i = 0; i < 200000; ++i) {
+    const double x = i < 100000 ? std::uniform_real_distribution<double>(-10, 10)(rng)
+                                : std::uniform_real_distribution<double>(-1e4, 1e4)(rng);
+    double s, c;
+    FastSinCos(x, &s, &c);
+    const double err = std::max(std::abs(s - std::sin(x)), std::abs(c - std::cos(x)));
+    (i < 100000 ? worst_small : worst_large) = std::max(i < 100000 ? worst_small : worst_large, err);
+  }
+  BOOST_TEST_MESSAGE("FastSinCos worst error: " << worst_small << " (|x| < 10), " << worst_large << " (|x| < 1e4)");
+  BOOST_TEST(worst_small < 1e-15);
+  BOOST_TEST(worst_large < 1e-12);
+  for (double x : {0.0, -0.0, M_PI / 4, M_PI / 2, M_PI, -M_PI, 1e5, -3e7}) {
+    double s, c;
+    FastSinCos(x, &s, &c);
+    BOOST_TEST(std::abs(s - std::sin(x)) < 1e-15);
+    BOOST_TEST(std::abs(c - std::cos(x)) < 1e-15);
+  }
+  double s, c;
+  FastSinCos(NAN, &s, &c);
+  BOOST_TEST(std::isnan(s));
+}
+
+namespace {
+
+struct Dump {
+  std::string mag, phase;
+};
+
+// A dump of TestSignal: Hann (periodic) n_fft / hop, optionally centred with reflect padding as
+// torch and librosa do, magnitude linear or in dB, written as raw float32 or float64.
+Dump WriteDump(const std::string& name, int n_fft, int hop, bool center, bool frames_x_bins, bool db, bool f64,
+               std::vector<double>* source) {
+  *source = TestSignal(16000 * 8, 5);
+  std::vector<double> x = *source;
+  if (center) {
+    const size_t p = n_fft / 2;
+    std::vector<double> padded(x.size() + 2 * p);
+    for (size_t i = 0; i < padded.size(); ++i) {
+      long t = static_cast<long>(i) - static_cast<long>(p);
+      if (t < 0) t = -t;
+      if (t >= static_cast<long>(x.size())) t = 2 * static_cast<long>(x.size()) - 2 - t;
+      padded[i] = x[t];
+    }
+    x = padded;
+  }
+  WindowSpec w;
+  w.family = WindowFamily::kHann;
+  w.length = n_fft;
+  w.symmetric = false;
+  const Spectrogram s = Stft(x, PlaceWindow(MakeWindow(w), n_fft, 0), hop);
+  std::vector<double> mag, ph;
+  Flatten(s, frames_x_bins, &mag, &ph);
+  if (db)
+    for (double& v : mag) v = 20.0 * std::log10(v);
+  Dump d{TempPath(name + "_mag.bin"), TempPath(name + "_phase.bin")};
+  if (f64) {
+    WriteBinary<double>(d.mag, mag);
+    WriteBinary<double>(d.phase, ph);
+  } else {
+    WriteBinary<float>(d.mag, mag);
+    WriteBinary<float>(d.phase, ph);
+  }
+  return d;
+}
+
+StreamOptions SmallStream(const std::string& wav) {
+  StreamOptions so;
+  so.wav_path = wav;
+  so.min_cells = 0;
+  so.chunk_frames = 7;  // many chunk boundaries
+  so.probe_frames = 64;
+  return so;
+}
+
+std::vector<double> CommitAndRead(const StreamOutcome& s, const std::string& wav) {
+  std::rename(s.wav_tmp.c_str(), wav.c_str());
+  std::vector<double> y = ReadWav(wav, nullptr);
+  std::remove(wav.c_str());
+  return y;
+}
+
+void CheckAgainstWhole(const std::string& name, int n_fft, int hop, bool center, bool frames_x_bins, bool db,
+                       bool f64, bool phase_first) {
+  std::vector<double> source;
+  const Dump d = WriteDump(name, n_fft, hop, center, frames_x_bins, db, f64, &source);
+  RunOptions ro;
+  ro.files = phase_first ? std::vector<std::string>{d.phase, d.mag} : std::vector<std::string>{d.mag, d.phase};
+  ro.sample_rate = 16000;
+  RunResult whole = RunInference(ro);
+  Reconstruct(&whole);
+  const std::string wav = TempPath(name + ".wav");
+  StreamOutcome s = RunStreamed(ro, SmallStream(wav));
+  BOOST_TEST_REQUIRE(s.used, name << ": declined: " << s.why);
+  const std::vector<double> y = CommitAndRead(s, wav);
+  const StftParams& a = whole.inference.params;
+  const StftParams& b = s.run.inference.params;
+  BOOST_TEST(b.n_fft == n_fft);
+  BOOST_TEST(b.hop == hop);
+  BOOST_TEST(a.win_length == b.win_length);
+  BOOST_TEST(WindowFamilyName(a.window.family) == WindowFamilyName(b.window.family));
+  BOOST_TEST(a.center == b.center);
+  BOOST_TEST(a.pad == b.pad);
+  BOOST_TEST(a.pad_mode == b.pad_mode);
+  BOOST_TEST(s.run.inference.magnitude_scale == whole.inference.magnitude_scale);
+  BOOST_TEST(s.run.inference.signal_length == whole.inference.signal_length);
+  BOOST_TEST(y.size() == whole.signal.size());
+  // The WAV is float32: agreement to its precision, and the source back as exactly.
+  // Uncentred frames leave the source's ends under no window or a taper: compare inside.
+  const double agree = SnrDb(whole.signal, y), recovered = SnrDb(source, y, n_fft, source.size() - 2 * n_fft);
+  BOOST_TEST_MESSAGE(name << ": streamed vs whole " << agree << " dB, vs source " << recovered << " dB, length "
+                          << y.size() << " (source " << source.size() << ")");
+  BOOST_TEST(agree > 120.0);
+  BOOST_TEST(recovered > 100.0);
+  BOOST_TEST(s.run.streamed);
+  BOOST_TEST(s.run.stream_chunks > 70u);
+  std::remove(d.mag.c_str());
+  std::remove(d.phase.c_str());
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(frames_x_bins_float32_uncentred) {
+  CheckAgainstWhole("fxb", 512, 128, false, true, false, false, false);
+}
+
+BOOST_AUTO_TEST_CASE(bins_x_frames_float64_centred_db_phase_first) {
+  CheckAgainstWhole("bxf", 1024, 256, true, false, true, true, true);
+}
+
+BOOST_AUTO_TEST_CASE(one_thread_and_two_give_the_same_samples) {
+  std::vector<double> source;
+  const Dump d = WriteDump("threads", 512, 128, true, false, false, false, &source);
+  RunOptions ro;
+  ro.files = {d.mag, d.phase};
+  ro.sample_rate = 16000;
+  std::vector<std::vector<double>> outs;
+  for (int threads : {1, 2}) {
+    StreamOptions so = SmallStream(TempPath("threads.wav"));
+    so.threads = threads;
+    const StreamOutcome s = RunStreamed(ro, so);
+    BOOST_TEST_REQUIRE(s.used);
+    outs.push_back(CommitAndRead(s, so.wav_path));
+  }
+  BOOST_TEST(outs[0] == outs[1]);
+  std::remove(d.mag.c_str());
+  std::remove(d.phase.c_str());
+}
+
+BOOST_AUTO_TEST_CASE(declines_what_it_cannot_do_exactly) {
+  std::vector<double> source;
+  const Dump d = WriteDump("decline", 512, 128, false, true, false, false, &source);
+  RunOptions ro;
+  ro.files = {d.mag, d.phase};
+  ro.sample_rate = 16000;
+  // Small dumps take the whole path by default.
+  StreamOptions so;
+  so.wav_path = TempPath("decline.wav");
+  StreamOutcome s = RunStreamed(ro, so);
+  BOOST_TEST(!s.used);
+  BOOST_TEST(s.why == "small enough to read whole");
+  // Files of different cell counts.
+  const std::string shorter = TempPath("decline_short.bin");
+  {
+    std::vector<double> v(1000, 0.5);
+    WriteBinary<float>(shorter, v);
+  }
+  ro.files = {d.mag, shorter};
+  s = RunStreamed(ro, SmallStream(so.wav_path));
+  BOOST_TEST(!s.used);
+  // Integer codes (quantised magnitudes) are dequantised on the whole spectrogram.
+  const std::string codes = TempPath("decline_codes.bin");
+  {
+    std::ifstream in(d.mag, std::ios::binary);
+    std::vector<float> m;
+    float v;
+    while (in.read(reinterpret_cast<char*>(&v), sizeof v)) m.push_back(v);
+    const float peak = *std::max_element(m.begin(), m.end());
+    std::vector<double> q(m.size());
+    for (size_t i = 0; i < m.size(); ++i) q[i] = std::round(m[i] / peak * 30000.0);
+    WriteBinary<int16_t>(codes, q);
+  }
+  ro.files = {codes, d.phase};
+  s = RunStreamed(ro, SmallStream(so.wav_path));
+  BOOST_TEST(!s.used);
+  BOOST_TEST_MESSAGE("int16 codes: " << s.why);
+  // Nothing is left behind by a declined run.
+  BOOST_TEST(::access(so.wav_path.c_str(), F_OK) != 0);
+  for (const std::string& f : {d.mag, d.phase, shorter, codes}) std::remove(f.c_str());
+}
+
+// Through the command line: a dump above the size threshold streams by default (the report says
+// so and the audio is right), --whole does not, and both give the same samples.
+BOOST_AUTO_TEST_CASE(command_line_streams_large_dumps) {
+  std::vector<double> source = TestSignal(16000 * 135, 9);
+  WindowSpec w;
+  w.family = WindowFamily::kHann;
+  w.length = 256;
+  w.symmetric = false;
+  const Spectrogram spec = Stft(source, PlaceWindow(MakeWindow(w), 256, 0), 64);
+  std::vector<double> mag, ph;
+  Flatten(spec, false, &mag, &ph);
+  BOOST_TEST_REQUIRE(mag.size() >= kStreamMinCells);
+  const std::string m = TempPath("cli_mag.f32"), p = TempPath("cli_phase.f32");
+  WriteBinary<float>(m, mag);
+  WriteBinary<float>(p, ph);
+  std::vector<std::vector<double>> outs;
+  for (const char* mode : {"", " --whole"}) {
+    const std::string wav = TempPath("cli.wav"), report = TempPath("cli.json");
+    const std::string cmd = std::string(SPECRECON_BINARY) + " reconstruct " + m + " " + p + " -o " + wav +
+                            " --report " + report + " --sample-rate 16000" + mode + " >/dev/null 2>&1";
+    BOOST_TEST_REQUIRE(std::system(cmd.c_str()) == 0, cmd);
+    std::ifstream in(report);
+    std::stringstream text;
+    text << in.rdbuf();
+    const bool streamed = text.str().find("\"streamed\"") != std::string::npos;
+    BOOST_TEST(streamed == (std::string(mode).empty()), "mode '" << mode << "'");
+    outs.push_back(ReadWav(wav, nullptr));
+    std::remove(wav.c_str());
+    std::remove(report.c_str());
+  }
+  const double agree = SnrDb(outs[1], outs[0]), recovered = SnrDb(source, outs[0], 256, source.size() - 512);
+  BOOST_TEST_MESSAGE("command line: streamed vs whole " << agree << " dB, vs source " << recovered << " dB");
+  BOOST_TEST(outs[0].size() == outs[1].size());
+  BOOST_TEST(agree > 120.0);
+  BOOST_TEST(recovered > 100.0);
+  std::remove(m.c_str());
+  std::remove(p.c_str());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
