@@ -159,10 +159,9 @@ size_t ReadFully(ByteSource& src, void* buf, size_t n) {
   return done;
 }
 
-}  // namespace
-
-NdArray ReadNpyStream(ByteSource& src, uint64_t total_bytes, const std::string& path,
-                      const std::string& member) {
+// The header: everything but the values (shape and info; *count the elements that follow).
+NdArray ParseNpyHeader(ByteSource& src, uint64_t total_bytes, const std::string& path, const std::string& member,
+                       uint64_t* count_out) {
   const std::string where = member.empty() ? "" : "member '" + member + "': ";
   unsigned char pre[12];
   if (total_bytes < 10 || ReadFully(src, pre, 10) < 10)
@@ -229,7 +228,18 @@ NdArray ReadNpyStream(ByteSource& src, uint64_t total_bytes, const std::string& 
   if (available > count * es)
     a.info.note += "; " + std::to_string(available - count * es) + " bytes after the data were ignored";
   for (uint64_t d : shape.ints) a.info.shape.push_back(static_cast<size_t>(d));
+  *count_out = count;
+  return a;
+}
 
+}  // namespace
+
+NdArray ReadNpyStream(ByteSource& src, uint64_t total_bytes, const std::string& path,
+                      const std::string& member) {
+  const std::string where = member.empty() ? "" : "member '" + member + "': ";
+  uint64_t count = 0;
+  NdArray a = ParseNpyHeader(src, total_bytes, path, member, &count);
+  const uint64_t es = ElementSize(a.info.dtype);
   const bool complex = IsComplexDtype(a.info.dtype);
   a.values.resize(static_cast<size_t>(count));
   if (complex) a.imag.resize(static_cast<size_t>(count));
@@ -249,6 +259,13 @@ NdArray ReadNpyStream(ByteSource& src, uint64_t total_bytes, const std::string& 
     done += n;
   }
   return a;
+}
+
+NdArray InspectNpy(const std::string& path) {
+  const uint64_t size = RegularFileSize(path);
+  FileSource src(path);
+  uint64_t count = 0;
+  return ParseNpyHeader(src, size, path, "", &count);
 }
 
 NdArray ReadNpy(const std::string& path) {

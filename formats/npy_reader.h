@@ -16,6 +16,9 @@ namespace specrecon {
 
 // Reads a .npy file. Throws Error(kBadInput) naming the file on any malformed input.
 NdArray ReadNpy(const std::string& path);
+// The header alone (info, shape; no values), checked as ReadNpy checks it: for readers that
+// stream the data themselves (src/stream.h). The data start at info.header_bytes.
+NdArray InspectNpy(const std::string& path);
 
 // Reads one .npy stream of exactly `total_bytes` bytes from `src` (a file or a zip member).
 // `path` is the file named in errors and in the result; `member` names the zip member ("" for

@@ -15,9 +15,12 @@
 #include <thread>
 
 #include "formats/decode.h"
+#include "formats/npy_reader.h"
+#include "formats/limits.h"
 #include "formats/raw_reader.h"
 #include "formats/reader.h"
 #include "inference/boundary.h"
+#include "inference/containers.h"
 #include "inference/roles.h"
 #include "src/errors.h"
 #include "src/fast_sincos.h"
@@ -32,10 +35,13 @@ constexpr double kPi = 3.14159265358979323846;
 // A raw file read in pieces: the reading InspectRaw decided (type, byte order, header).
 class RawFile {
  public:
-  explicit RawFile(const std::string& path, const RawHints& hints) : info_(InspectRaw(path, hints)) {
+  // format: "raw" (the reading inferred as ReadRaw does) or "npy" (the header says it).
+  RawFile(const std::string& path, const RawHints& hints, const std::string& format)
+      : info_(format == "npy" ? InspectNpy(path) : InspectRaw(path, hints)) {
     fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd_ < 0) ThrowBadInput(path, std::string("cannot open for reading: ") + std::strerror(errno));
     es_ = ElementSize(info_.info.dtype);
+    for (size_t d : info_.info.shape) count_ *= d;
   }
   ~RawFile() {
     if (fd_ >= 0) ::close(fd_);
@@ -44,7 +50,13 @@ class RawFile {
   RawFile& operator=(const RawFile&) = delete;
 
   const NdArray& array() const { return info_; }
-  uint64_t count() const { return info_.info.shape[0]; }
+  // Read with hints taken from the other file of the dump: not given by the user.
+  void Reread(const std::string& runner_up, double runner_up_score) {
+    info_.info.dtype_given = false;
+    info_.info.runner_up = runner_up;
+    info_.info.runner_up_score = runner_up_score;
+  }
+  uint64_t count() const { return count_; }
   const std::string& path() const { return info_.info.path; }
 
   // Elements first..first+n-1, decoded. Thread-safe (pread).
@@ -74,6 +86,7 @@ class RawFile {
   NdArray info_;
   int fd_ = -1;
   size_t es_ = 1;
+  uint64_t count_ = 1;
 };
 
 // A half turn in radians, degrees or turns (the phase unit is not known yet).
@@ -116,12 +129,17 @@ double ColumnZeroFraction(const RawFile& mag, const RawFile& ph, double floor, c
 // One-sided layouts whose DC column is zero-phase in every sampled informative frame, at the
 // start and end of the DC row as well, and whose other columns (bin 1, a few inside, the row
 // after DC) are not: candidates for the probe, fewest bins first.
-std::vector<LayoutCandidate> FindStreamLayouts(const RawFile& mag, const RawFile& ph, int phase_file, double floor) {
+// allowed: the (layout, bins) pairs a stored 2-D shape allows; empty: any.
+std::vector<LayoutCandidate> FindStreamLayouts(const RawFile& mag, const RawFile& ph, int phase_file, double floor,
+                                               const std::vector<std::pair<Layout, size_t>>& allowed) {
   std::vector<LayoutCandidate> out;
   const uint64_t count = ph.count();
   for (uint64_t bins = 3; bins <= (uint64_t{1} << 17) && bins * 64 <= count; ++bins) {
     if (count % bins != 0) continue;
     for (Layout layout : {Layout::kFramesXBins, Layout::kBinsXFrames}) {
+      if (!allowed.empty() &&
+          std::find(allowed.begin(), allowed.end(), std::make_pair(layout, static_cast<size_t>(bins))) == allowed.end())
+        continue;
       LayoutCandidate c;
       c.layout = layout;
       c.bins = static_cast<size_t>(bins);
@@ -178,6 +196,7 @@ std::vector<LayoutCandidate> FindStreamLayouts(const RawFile& mag, const RawFile
 // The first `frames` frames of a layout, in its own orientation.
 NdArray ProbeArray(const RawFile& f, const LayoutCandidate& c, size_t frames) {
   NdArray a = f.array();
+  a.info.fortran_order = false;  // the probe is laid out as the shape below says, in C order
   std::vector<unsigned char> bytes;
   a.values.resize(frames * c.bins);
   if (c.layout == Layout::kFramesXBins) {
@@ -398,14 +417,50 @@ StreamOutcome RunStreamed(const RunOptions& options, const StreamOptions& so) {
   if (options.magnitude_path) files.insert(files.begin(), *options.magnitude_path);
   if (options.phase_path) files.push_back(*options.phase_path);
   if (files.size() != 2) return Decline("not a pair of files");
-  for (const std::string& f : files)
-    if (SniffFormat(f) != "raw") return Decline(f + " is not a raw file");
-  RawFile a(files[0], options.raw), b(files[1], options.raw);
+  std::vector<std::string> formats;
+  for (const std::string& f : files) {
+    formats.push_back(SniffFormat(f));
+    if (formats.back() != "raw" && formats.back() != "npy") return Decline(f + " is neither a raw file nor npy");
+  }
+  auto pa = std::make_unique<RawFile>(files[0], options.raw, formats[0]);
+  auto pb = std::make_unique<RawFile>(files[1], options.raw, formats[1]);
+  if (pa->count() != pb->count() && formats[0] == "raw" && formats[1] == "raw" && !options.raw.header_bytes &&
+      !options.raw.dtype) {
+    // Two files of one dump hold the same number of cells: the reading less sure of itself (a
+    // header guessed from a first frame of zeros and half turns) takes the other's type, byte
+    // order and cell count, if its size allows (as the whole path's AgreeOnElementCounts).
+    std::unique_ptr<RawFile>& weak = pa->array().info.score < pb->array().info.score ? pa : pb;
+    const RawFile& strong = &weak == &pa ? *pb : *pa;
+    const NdArray& sa = strong.array();
+    const uint64_t bytes = strong.count() * ElementSize(sa.info.dtype);
+    const uint64_t size = RegularFileSize(weak->path());
+    if (size >= bytes && size - bytes < (uint64_t{1} << 20)) {
+      RawHints h = options.raw;
+      h.dtype = sa.info.dtype;
+      h.byte_order = sa.info.byte_order;
+      h.header_bytes = size - bytes;
+      const std::string was = weak->array().info.dtype + " " + weak->array().info.byte_order + ", header " +
+                              std::to_string(weak->array().info.header_bytes) + " bytes";
+      const double was_score = weak->array().info.score;
+      auto again = std::make_unique<RawFile>(weak->path(), h, "raw");
+      if (again->count() == strong.count()) {
+        again->Reread(was + " (alone, before matching the other file's cell count)", was_score);
+        weak = std::move(again);
+      }
+    }
+  }
+  const RawFile& a = *pa;
+  const RawFile& b = *pb;
   if (a.count() != b.count()) return Decline("the two files hold different numbers of cells");
   if (a.count() < so.min_cells) return Decline("small enough to read whole");
-  for (const RawFile* f : {&a, &b})
+  for (const RawFile* f : {&a, &b}) {
+    if (IsComplexDtype(f->array().info.dtype)) return Decline(f->path() + " holds complex values");
     if (!IsFloatDtype(f->array().info.dtype))
       return Decline(f->path() + " holds integer codes (quantised: dequantised on the whole spectrogram)");
+  }
+  // A stored 2-D shape (npy) allows two layouts; both files must agree on it.
+  const std::vector<std::pair<Layout, size_t>> allowed = LayoutsFromShape(a.array().info);
+  if (allowed != LayoutsFromShape(b.array().info)) return Decline("the two files have different shapes");
 
   // Layout from sampled cells, each file tried as the phase unless the options say which.
   std::vector<LayoutCandidate> cands;
@@ -414,7 +469,7 @@ StreamOutcome RunStreamed(const RunOptions& options, const StreamOptions& so) {
     if (options.magnitude_path && phase_file != 1) continue;
     const RawFile& mag = phase_file == 1 ? a : b;
     const RawFile& ph = phase_file == 1 ? b : a;
-    for (const LayoutCandidate& c : FindStreamLayouts(mag, ph, phase_file, MagnitudeFloor(mag))) cands.push_back(c);
+    for (const LayoutCandidate& c : FindStreamLayouts(mag, ph, phase_file, MagnitudeFloor(mag), allowed)) cands.push_back(c);
   }
   if (cands.empty()) return Decline("no one-sided layout fits the sampled DC phases");
   auto since = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
@@ -576,14 +631,14 @@ StreamOutcome RunStreamed(const RunOptions& options, const StreamOptions& so) {
     for (InputRole& role : inf.roles)
       role.shape = chosen.layout == Layout::kFramesXBins ? std::vector<size_t>{frames, chosen.bins}
                                                          : std::vector<size_t>{chosen.bins, frames};
-    for (NdArray& arr : run.arrays) arr.info.shape = {static_cast<size_t>(a.count())};
+    for (size_t i = 0; i < run.arrays.size(); ++i) run.arrays[i].info.shape = (i == 0 ? a : b).array().info.shape;
   }
   inf.geometry = fm.g;
   std::vector<std::string> reading;
   for (const NdArray& arr : run.arrays) {
     char buf[512];
-    std::snprintf(buf, sizeof buf, "read %s: raw %s %s, %llu values, header %llu bytes, score %.3f (streamed)",
-                  arr.info.path.c_str(), arr.info.dtype.c_str(), arr.info.byte_order.c_str(),
+    std::snprintf(buf, sizeof buf, "read %s: %s %s %s, %llu values, header %llu bytes, score %.3f (streamed)",
+                  arr.info.path.c_str(), arr.info.format.c_str(), arr.info.dtype.c_str(), arr.info.byte_order.c_str(),
                   static_cast<unsigned long long>(a.count()), static_cast<unsigned long long>(arr.info.header_bytes),
                   arr.info.score);
     reading.push_back(buf);

@@ -1,7 +1,7 @@
 // Why this file exists: a long dump (minutes of audio, hundreds of megabytes) must not be read
-// into memory whole or have every frame searched. For a pair of raw files (magnitude and phase)
-// of at least kStreamMinCells cells each, this path reads the files with pread and never holds
-// them: the frame layout is found from sampled cells (the DC phase of a real signal's spectrum is
+// into memory whole or have every frame searched. For a pair of raw or npy files (magnitude and
+// phase) of at least kStreamMinCells cells each, this path reads the files with pread and never
+// holds them: the frame layout is found from sampled cells (the DC phase of a real signal's spectrum is
 // 0 or pi in every frame, other bins are not), the STFT parameters are inferred by the ordinary
 // inference on a probe of the first frames (src/pipeline.h, inference/infer.h), the length from
 // the inverse of the last frames, and every frame's DC phase is then checked in one pass. The
@@ -9,7 +9,8 @@
 // to the WAV as it is produced: memory does not grow with the dump's length.
 //
 // The path declines (StreamOutcome::used false, with the reason) whenever the whole-array path
-// would do something it does not: inputs that are not two raw files of equal cell count,
+// would do something it does not: inputs that are not two raw or npy files of equal cell count
+// (after a weakly read raw file takes the other's type, as the whole path's AgreeOnElementCounts),
 // quantised or clipped values (consistent dequantisation works on the whole spectrogram), a
 // dropped Nyquist bin or detrended frames (both rebuilt from all frames), layouts it cannot pin
 // down, a probe the inference fails on, or a pass that contradicts the probe. The caller then
