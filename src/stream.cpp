@@ -12,6 +12,7 @@
 #include <memory>
 #include <condition_variable>
 #include <mutex>
+#include <numeric>
 #include <thread>
 
 #include "formats/decode.h"
@@ -21,6 +22,7 @@
 #include "formats/reader.h"
 #include "inference/boundary.h"
 #include "inference/containers.h"
+#include "inference/gain.h"
 #include "inference/roles.h"
 #include "src/errors.h"
 #include "src/fast_sincos.h"
@@ -670,9 +672,10 @@ StreamOutcome RunStreamed(const RunOptions& options, const StreamOptions& so) {
   inf.spectrogram.frames = static_cast<int>(frames);
 
   StreamOutcome out;
-  if (!so.wav_path.empty()) {
-    // Chunks of frames on the workers, overlap-added in order, normalised by the coverage,
-    // trimmed to the signal and written as they are final.
+  // Chunks of frames on the workers, overlap-added in order, normalised by the coverage,
+  // trimmed to the signal and written as they are final, times `gain`; *peak gets the largest
+  // |sample| before the gain. Returns the WAV's temporary file.
+  auto pass = [&](double gain, double* peak) -> std::string {
     WavStream wav(so.wav_path, run.sample_rate, options.wav_format);
     const size_t chunk = std::max<size_t>(1, so.chunk_frames);
     const size_t nchunks = (frames + chunk - 1) / chunk;
@@ -680,15 +683,19 @@ StreamOutcome RunStreamed(const RunOptions& options, const StreamOptions& so) {
     std::vector<double> acc;  // samples acc_begin.. of the overlap-add, not yet written
     size_t acc_begin = 0;
     const size_t pad = static_cast<size_t>(params.pad), length = inf.signal_length;
-    const double gain = inf.gain;
     std::vector<double> block;
+    *peak = 0.0;
     auto emit = [&](size_t until) {  // samples acc_begin..until-1 are final
       const size_t lo = std::max(acc_begin, pad), hi = std::min(until, pad + length);
       block.resize(hi > lo ? hi - lo : 0);
+      double pk = *peak;
       for (size_t t = lo; t < hi; ++t) {
         const double c = cov(t);
-        block[t - lo] = c > cov.tiny() ? acc[t - acc_begin] / c * gain : 0.0;
+        const double v = c > cov.tiny() ? acc[t - acc_begin] / c : 0.0;
+        pk = std::max(pk, std::abs(v));
+        block[t - lo] = v * gain;
       }
+      *peak = pk;
       if (!block.empty()) wav.Write(block.data(), block.size());
       acc.erase(acc.begin(), acc.begin() + static_cast<long>(until - acc_begin));
       acc_begin = until;
@@ -769,10 +776,39 @@ StreamOutcome RunStreamed(const RunOptions& options, const StreamOptions& so) {
       }
     }
     run.stream_chunks = nchunks;
-    marks.emplace_back("overlap-add and WAV", since());
     run.wav = wav.result();
-    out.wav_tmp = wav.Finish();
+    return wav.Finish();
+  };
+  if (!so.wav_path.empty()) {
+    double peak = 0.0;
+    out.wav_tmp = pass(inf.gain, &peak);
+    marks.emplace_back("overlap-add and WAV", since());
+    // The level convention was chosen on the probe's peak; the whole signal's may choose
+    // another (a quiet start): then the audio is made again at that level.
+    const double wsum = std::accumulate(fm.window.begin(), fm.window.end(), 0.0);
+    double wsum2 = 0.0;
+    for (double v : fm.window) wsum2 += v * v;
+    const Evidence& ge = inf.evidence["gain"];
+    if (ge.source == "assumed") {
+      const GainChoice gc = ChooseGain(peak, wsum, wsum2, n, hints.sample_rate.value_or(16000));
+      if (gc.convention != inf.gain_convention) {
+        inf.log.Addf("gain: the whole signal's peak %.4g chooses %s, not %s as the probe's did: made again",
+                     peak, gc.convention.c_str(), inf.gain_convention.c_str());
+        ::unlink(out.wav_tmp.c_str());
+        out.wav_tmp.clear();
+        inf.gain = gc.factor;
+        inf.gain_convention = gc.convention;
+        inf.evidence["gain"] = gc.evidence;
+        out.wav_tmp = pass(inf.gain, &peak);
+        marks.emplace_back("made again at the whole signal's level", since());
+      }
+      inf.evidence["gain"].note += (inf.evidence["gain"].note.empty() ? "" : "; ") +
+                                   std::string("chosen on the peak of the whole signal");
+    }
     run.wrote_wav = true;
+  } else if (inf.evidence["gain"].source == "assumed") {
+    inf.evidence["gain"].note += (inf.evidence["gain"].note.empty() ? "" : "; ") +
+                                 std::string("chosen on the peak of the probe's frames (infer does not make the whole signal)");
   }
   run.seconds = since();
   std::string timing = "streamed: seconds since the start:";
