@@ -1,10 +1,10 @@
 #include "formats/isolate.h"
 
 #include <sys/resource.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -12,7 +12,20 @@
 #include <new>
 #include <stdexcept>
 
+#include "formats/limits.h"
 #include "src/errors.h"
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SPECRECON_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define SPECRECON_ASAN 1
+#endif
+#ifdef SPECRECON_ASAN
+#include <sanitizer/common_interface_defs.h>
+#endif
 
 namespace specrecon {
 namespace {
@@ -30,18 +43,25 @@ void PutDoubles(std::string* out, const std::vector<double>& v) {
   PutBytes(out, v.data(), v.size() * sizeof(double));
 }
 
-struct Cursor {
-  const std::string& s;
-  size_t at = 0;
+// The child's answer, read from the pipe as it is decoded: values go straight into their
+// vectors, so the parent never holds the answer twice.
+class PipeCursor {
+ public:
+  explicit PipeCursor(int fd) : fd_(fd), buf_(1 << 16) {}
   bool ok = true;
   void Bytes(void* p, size_t n) {
-    if (!ok || n > s.size() - at) {
-      ok = false;
-      return;
+    char* d = static_cast<char*>(p);
+    while (n > 0 && ok) {
+      if (pos_ == end_ && !Fill()) {
+        ok = false;
+        return;
+      }
+      const size_t k = std::min(n, end_ - pos_);
+      std::memcpy(d, buf_.data() + pos_, k);
+      pos_ += k;
+      d += k;
+      n -= k;
     }
-    if (n == 0) return;  // (an empty vector's data() may be null)
-    std::memcpy(p, s.data() + at, n);
-    at += n;
   }
   uint64_t U64() {
     uint64_t v = 0;
@@ -50,24 +70,55 @@ struct Cursor {
   }
   std::string Str() {
     const uint64_t n = U64();
-    if (!ok || n > s.size() - at) {
+    if (!ok || n > (uint64_t{1} << 26)) {
       ok = false;
       return {};
     }
-    std::string v = s.substr(at, n);
-    at += n;
+    std::string v(n, '\0');
+    if (n > 0) Bytes(&v[0], n);
     return v;
   }
   std::vector<double> Doubles() {
     const uint64_t n = U64();
-    if (!ok || n > (s.size() - at) / sizeof(double)) {
+    if (!ok || n > kMaxArrayElements) {
       ok = false;
       return {};
     }
-    std::vector<double> v(n);
-    Bytes(v.data(), n * sizeof(double));
-    return v;
+    // Reserved, not touched: memory grows with the values that actually arrive.
+    std::vector<double> v;
+    v.reserve(static_cast<size_t>(n));
+    for (uint64_t done = 0; done < n && ok;) {
+      const size_t step = static_cast<size_t>(std::min<uint64_t>(n - done, 1 << 20));
+      v.resize(static_cast<size_t>(done) + step);
+      Bytes(v.data() + done, step * sizeof(double));
+      done += step;
+    }
+    return ok ? v : std::vector<double>();
   }
+  // Reads what is left (a well-formed answer leaves nothing); true if nothing was.
+  bool Drain() {
+    bool empty = pos_ == end_;
+    while (Fill()) empty = false;
+    return empty;
+  }
+  bool Empty() const { return !any_; }
+
+ private:
+  bool Fill() {
+    for (;;) {
+      const ssize_t r = ::read(fd_, buf_.data(), buf_.size());
+      if (r < 0 && errno == EINTR) continue;
+      if (r <= 0) return false;
+      pos_ = 0;
+      end_ = static_cast<size_t>(r);
+      any_ = true;
+      return true;
+    }
+  }
+  int fd_;
+  std::vector<char> buf_;
+  size_t pos_ = 0, end_ = 0;
+  bool any_ = false;
 };
 
 std::string Serialise(const std::vector<NdArray>& arrays) {
@@ -90,7 +141,7 @@ std::string Serialise(const std::vector<NdArray>& arrays) {
   return out;
 }
 
-bool Deserialise(Cursor* c, std::vector<NdArray>* arrays) {
+bool Deserialise(PipeCursor* c, std::vector<NdArray>* arrays) {
   const uint64_t n = c->U64();
   if (!c->ok || n > (1u << 20)) return false;
   for (uint64_t k = 0; k < n && c->ok; ++k) {
@@ -125,30 +176,17 @@ bool WriteAll(int fd, const std::string& s) {
   return true;
 }
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SPECRECON_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#define SPECRECON_ASAN 1
-#endif
-#ifdef SPECRECON_ASAN
-}  // namespace
-}  // namespace specrecon
-#include <sanitizer/common_interface_defs.h>
-namespace specrecon {
-namespace {
-#endif
-
 [[noreturn]] void ChildRead(const std::string& path, int fd, ReaderFn read, ChildCheck check) {
 #ifdef SPECRECON_ASAN
   // Under a fuzzer the child inherits libFuzzer's death callback, which would save the input as
   // a crash of the fuzz target: the child's failure is contained, so it must not.
   __sanitizer_set_death_callback(nullptr);
 #else  // ASan reserves terabytes of address space: no limit under it
-  struct stat st {};
-  const uint64_t file_bytes = ::stat(path.c_str(), &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
+  uint64_t file_bytes = 0;
+  try {
+    file_bytes = RegularFileSize(path);
+  } catch (const Error&) {
+  }
   const uint64_t limit = (uint64_t{2} << 30) + 16 * file_bytes;
   struct rlimit rl {limit, limit};
   ::setrlimit(RLIMIT_AS, &rl);
@@ -200,46 +238,54 @@ std::vector<NdArray> ReadIsolated(const std::string& path, const std::string& li
     ChildRead(path, fds[1], read, check);
   }
   ::close(fds[1]);
-  std::string msg;
-  char buf[1 << 16];
-  for (;;) {
-    const ssize_t r = ::read(fds[0], buf, sizeof buf);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) break;
-    msg.append(buf, static_cast<size_t>(r));
+  // Decode the answer as it arrives, then read what is left (so that the child never blocks on
+  // a full pipe) and reap the child: only a clean exit counts.
+  PipeCursor c(fds[0]);
+  char tag = 0;
+  c.Bytes(&tag, 1);
+  std::vector<NdArray> arrays;
+  uint64_t code = 0;
+  std::string file, what;
+  bool complete = false;
+  if (c.ok && tag == 'A') {
+    complete = Deserialise(&c, &arrays);
+  } else if (c.ok && tag == 'E') {
+    code = c.U64();
+    file = c.Str();
+    what = c.Str();
+    complete = c.ok;
+  } else if (c.ok && (tag == 'L' || tag == 'X')) {
+    what = c.Str();
+    complete = c.ok;
+  } else {
+    complete = c.ok;  // 'M' has no body
   }
+  const bool rest_empty = c.Drain();
   ::close(fds[0]);
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  const bool clean = WIFEXITED(status) && WEXITSTATUS(status) == 0 && !msg.empty();
+  const bool clean = WIFEXITED(status) && WEXITSTATUS(status) == 0 && !c.Empty();
   if (!clean) {
     const std::string how = WIFSIGNALED(status) ? std::string("signal ") + std::to_string(WTERMSIG(status)) +
                                                       (WTERMSIG(status) == SIGKILL ? ", out of memory?" : "")
                                                 : "exit " + std::to_string(WEXITSTATUS(status));
     ThrowBadInput(path, library + " failed on this file (" + how + "): corrupt metadata");
   }
-  Cursor c{msg, 1};
-  switch (msg[0]) {
-    case 'A': {
-      std::vector<NdArray> arrays;
-      if (!Deserialise(&c, &arrays) || c.at != msg.size())
-        ThrowBadInput(path, "the isolated reader sent an incomplete answer");
+  if (!complete || !rest_empty) ThrowBadInput(path, "the isolated reader sent an incomplete answer");
+  switch (tag) {
+    case 'A':
       return arrays;
-    }
     case 'E': {
-      const uint64_t code = c.U64();
-      const std::string file = c.Str(), what = c.Str();
-      if (!c.ok) ThrowBadInput(path, "the isolated reader sent an incomplete answer");
       Error e(static_cast<ExitCode>(code), file, what);
       throw e;
     }
     case 'M':
       ThrowBadInput(path, "reading it exceeds the memory limit: corrupt sizes");
     case 'L':
-      throw std::logic_error(c.Str());  // a bug of the reader (the fuzz targets abort on it)
+      throw std::logic_error(what);  // a bug of the reader (the fuzz targets abort on it)
     default:
-      throw std::runtime_error(library + " reader: " + c.Str());
+      throw std::runtime_error(library + " reader: " + what);
   }
 }
 

@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <limits>
+
+#include "inference/frames.h"
 
 namespace specrecon {
 namespace {
@@ -134,8 +137,8 @@ DequantizeResult ConsistentDequantize(Spectrogram* spec, const std::vector<std::
   }
   cur = std::move(cells_now);
   {
-    const IstftResult inv = Istft(cur, frame_window, hop);
-    const Spectrogram y = Stft(inv.signal, frame_window, hop);
+    r.inverse = Istft(cur, frame_window, hop);
+    const Spectrogram y = Stft(r.inverse.signal, frame_window, hop);
     double inconsistency = 0.0, norm = 0.0;
     for (size_t i = 0; i < cells && y.data.size() == cells; ++i) {
       inconsistency += std::norm(cur.data[i] - y.data[i]);
@@ -146,6 +149,84 @@ DequantizeResult ConsistentDequantize(Spectrogram* spec, const std::vector<std::
   *spec = std::move(cur);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return r;
+}
+
+bool DequantizeDump(const NdArray& mag_array, const std::vector<double>& magnitude, const std::string& scale,
+                    const NdArray& phase_array, const std::vector<double>& phase, double phase_radians_per_unit,
+                    const Geometry& g, int max_iterations, double tolerance, InferenceResult* r,
+                    IstftResult* inverse) {
+  const int n = g.n_fft, hop = g.hop;
+  const MagnitudeMap map = MakeMagnitudeMap(magnitude, scale);
+  MagnitudeCells mc = CellsOfMagnitude(mag_array, magnitude, map);
+  std::string phase_q;
+  std::vector<double> phase_hw = CellsOfPhase(phase_array, phase_array.values,
+                                              phase_radians_per_unit, &phase_q);
+  if (!mc.any() && phase_q.empty()) return false;
+  {
+    const size_t cells = r->spectrogram.data.size();
+    std::vector<float> lo(cells, 0.0f), hi(cells, INFINITY), hw;
+    std::vector<std::complex<double>> tmp(cells), unit(cells);
+    // Each cell's stored phase as a unit phasor (also where the stored magnitude is 0).
+    AllComplexFrames(std::vector<double>(phase.size(), 1.0), phase, g, unit.data());
+    const std::vector<double> zeros(phase.size(), 0.0);  // bounds are mapped like magnitudes
+    if (mc.any()) {
+      AllComplexFrames(mc.lo, zeros, g, tmp.data());
+      for (size_t i = 0; i < cells; ++i) lo[i] = static_cast<float>(std::abs(tmp[i]));
+      AllComplexFrames(mc.hi, zeros, g, tmp.data());
+      for (size_t i = 0; i < cells; ++i) hi[i] = std::isfinite(tmp[i].real()) ? static_cast<float>(std::abs(tmp[i])) : INFINITY;
+      // Start from the middle of each cell, not its code's value: a code of 0 stands for
+      // magnitudes from 0 to half a step, a clipped floor for anything below it.
+      for (size_t i = 0; i < cells; ++i)
+        if (std::isfinite(hi[i])) r->spectrogram.data[i] = unit[i] * (0.5 * (static_cast<double>(lo[i]) + hi[i]));
+    } else {
+      for (size_t i = 0; i < cells; ++i) lo[i] = hi[i] = static_cast<float>(std::abs(r->spectrogram.data[i]));
+    }
+    if (!phase_q.empty()) {
+      AllComplexFrames(phase_hw, zeros, g, tmp.data());
+      hw.resize(cells);
+      for (size_t i = 0; i < cells; ++i) hw[i] = static_cast<float>(std::abs(tmp[i]));
+    }
+    // Cells the dump did not store or that were rebuilt (a dropped Nyquist bin, the DC of
+    // detrended frames) are free: no magnitude bound, a phase width beyond pi.
+    const bool free_nyquist = g.nyquist_dropped && n % 2 == 0;
+    if (hw.empty() && (free_nyquist || g.detrended)) hw.assign(cells, 0.0f);
+    auto set_free = [&](size_t i) {
+      lo[i] = 0.0f;
+      hi[i] = INFINITY;
+      hw[i] = 4.0f;
+    };
+    const int fb = r->spectrogram.bins;
+    for (int m = 0; m < r->spectrogram.frames; ++m) {
+      const size_t base = static_cast<size_t>(m) * fb;
+      if (free_nyquist) set_free(base + fb - 1);
+      if (g.detrended) set_free(base);
+    }
+    DequantizeResult dq = ConsistentDequantize(&r->spectrogram, unit, lo, hi, hw, r->frame_window, hop,
+                                                     max_iterations, tolerance);
+    std::string what;
+    if (!mc.quantization.empty()) what = "magnitude " + mc.quantization;
+    if (!phase_q.empty()) what += (what.empty() ? "" : ", ") + std::string("phase ") + phase_q;
+    if (mc.floored > 0) {
+      char buf[120];
+      std::snprintf(buf, sizeof buf, "%s%zu cells at a floor %.1f dB below the maximum (upper bounds)",
+                    what.empty() ? "" : ", ", mc.floored, map.clip_depth_db);
+      what += buf;
+      r->floor_db = -map.clip_depth_db;
+      r->floored_cells = mc.floored;
+    }
+    r->dequantization = what;
+    r->magnitude_quantization = mc.quantization;
+    r->magnitude_step = mc.step;
+    r->phase_quantization = phase_q;
+    r->dequantization_iterations = dq.iterations;
+    r->dequantization_seconds = dq.seconds;
+    r->log.Addf("dequantisation: %s: %d alternating projections in %.3f s; distance of the consistent "
+             "spectrogram from the cells %.3g -> %.3g (relative), consistency %.1f -> %.1f dB",
+             what.c_str(), dq.iterations, dq.seconds, dq.outside_before, dq.outside_after,
+             dq.consistency_before_db, dq.consistency_after_db);
+    *inverse = std::move(dq.inverse);
+  }
+  return true;
 }
 
 }  // namespace specrecon

@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "formats/array.h"
+#include "inference/frames.h"
+#include "inference/infer.h"
 #include "inference/roles.h"
 #include "src/stft.h"
 
@@ -42,6 +44,7 @@ struct DequantizeResult {
   double seconds = 0.0;
   double consistency_before_db = 0.0, consistency_after_db = 0.0;  // ||X - P(X)|| / ||X||
   double outside_before = 0.0, outside_after = 0.0;  // relative distance of STFT(ISTFT(X)) from the cells
+  IstftResult inverse;  // of the final spectrogram (the caller's output)
 };
 
 // Alternating projections: X <- Cells(STFT(ISTFT(X))) from X = `spec` (the cell centres), in
@@ -54,5 +57,15 @@ DequantizeResult ConsistentDequantize(Spectrogram* spec, const std::vector<std::
                                       const std::vector<float>& phase_half_width,
                                       const std::vector<double>& frame_window, int hop, int max_iterations,
                                       double tolerance);
+
+// The whole step for a dump with a phase: the cells of the stored magnitude (raw values
+// `magnitude` in `scale`) and phase (`phase` in radians, the stored values in phase_array),
+// mapped to frames by g, and the consistent dequantisation of r->spectrogram within them, with
+// the report's fields and a log line filled in r. Returns false, touching nothing, when the
+// stored values are exact; else true with the inverse of the dequantised spectrogram.
+bool DequantizeDump(const NdArray& mag_array, const std::vector<double>& magnitude, const std::string& scale,
+                    const NdArray& phase_array, const std::vector<double>& phase, double phase_radians_per_unit,
+                    const Geometry& g, int max_iterations, double tolerance, InferenceResult* r,
+                    IstftResult* inverse);
 
 }  // namespace specrecon

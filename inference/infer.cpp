@@ -523,80 +523,13 @@ InferenceResult Infer(const std::vector<NdArray>& arrays, const Hints& hints) {
     r.evidence["detrended"] = e;
   }
   // What the dump lost to quantisation or a clipped floor: find the signal whose STFT stays
-  // inside the cells rather than inverting the cell centres.
-  if (mag_index != phase_index) {
-    const MagnitudeMap map = MakeMagnitudeMap(magnitude, best.scale);
-    MagnitudeCells mc = CellsOfMagnitude(arrays[mag_index], magnitude, map);
-    std::string phase_q;
-    std::vector<double> phase_hw = CellsOfPhase(arrays[phase_index], arrays[phase_index].values,
-                                                phase_radians_per_unit, &phase_q);
-    if (mc.any() || !phase_q.empty()) {
-      const size_t cells = r.spectrogram.data.size();
-      std::vector<float> lo(cells, 0.0f), hi(cells, INFINITY), hw;
-      std::vector<std::complex<double>> tmp(cells), unit(cells);
-      // Each cell's stored phase as a unit phasor (also where the stored magnitude is 0).
-      AllComplexFrames(std::vector<double>(phase.size(), 1.0), phase, g, unit.data());
-      const std::vector<double> zeros(phase.size(), 0.0);  // bounds are mapped like magnitudes
-      if (mc.any()) {
-        AllComplexFrames(mc.lo, zeros, g, tmp.data());
-        for (size_t i = 0; i < cells; ++i) lo[i] = static_cast<float>(std::abs(tmp[i]));
-        AllComplexFrames(mc.hi, zeros, g, tmp.data());
-        for (size_t i = 0; i < cells; ++i) hi[i] = std::isfinite(tmp[i].real()) ? static_cast<float>(std::abs(tmp[i])) : INFINITY;
-        // Start from the middle of each cell, not its code's value: a code of 0 stands for
-        // magnitudes from 0 to half a step, a clipped floor for anything below it.
-        for (size_t i = 0; i < cells; ++i)
-          if (std::isfinite(hi[i])) r.spectrogram.data[i] = unit[i] * (0.5 * (static_cast<double>(lo[i]) + hi[i]));
-      } else {
-        for (size_t i = 0; i < cells; ++i) lo[i] = hi[i] = static_cast<float>(std::abs(r.spectrogram.data[i]));
-      }
-      if (!phase_q.empty()) {
-        AllComplexFrames(phase_hw, zeros, g, tmp.data());
-        hw.resize(cells);
-        for (size_t i = 0; i < cells; ++i) hw[i] = static_cast<float>(std::abs(tmp[i]));
-      }
-      // Cells the dump did not store or that were rebuilt (a dropped Nyquist bin, the DC of
-      // detrended frames) are free: no magnitude bound, a phase width beyond pi.
-      const bool free_nyquist = g.nyquist_dropped && n % 2 == 0;
-      if (hw.empty() && (free_nyquist || g.detrended)) hw.assign(cells, 0.0f);
-      auto set_free = [&](size_t i) {
-        lo[i] = 0.0f;
-        hi[i] = INFINITY;
-        hw[i] = 4.0f;
-      };
-      const int fb = r.spectrogram.bins;
-      for (int m = 0; m < r.spectrogram.frames; ++m) {
-        const size_t base = static_cast<size_t>(m) * fb;
-        if (free_nyquist) set_free(base + fb - 1);
-        if (g.detrended) set_free(base);
-      }
-      const int max_iterations = hints.iterations.value_or(kDequantizeIterations);
-      const double tolerance = hints.tolerance.value_or(kDequantizeTolerance);
-      const DequantizeResult dq = ConsistentDequantize(&r.spectrogram, unit, lo, hi, hw, r.frame_window, hop,
-                                                       max_iterations, tolerance);
-      std::string what;
-      if (!mc.quantization.empty()) what = "magnitude " + mc.quantization;
-      if (!phase_q.empty()) what += (what.empty() ? "" : ", ") + std::string("phase ") + phase_q;
-      if (mc.floored > 0) {
-        char buf[120];
-        std::snprintf(buf, sizeof buf, "%s%zu cells at a floor %.1f dB below the maximum (upper bounds)",
-                      what.empty() ? "" : ", ", mc.floored, map.clip_depth_db);
-        what += buf;
-        r.floor_db = -map.clip_depth_db;
-        r.floored_cells = mc.floored;
-      }
-      r.dequantization = what;
-      r.magnitude_quantization = mc.quantization;
-      r.magnitude_step = mc.step;
-      r.phase_quantization = phase_q;
-      r.dequantization_iterations = dq.iterations;
-      r.dequantization_seconds = dq.seconds;
-      log.Addf("dequantisation: %s: %d alternating projections in %.3f s; distance of the consistent "
-               "spectrogram from the cells %.3g -> %.3g (relative), consistency %.1f -> %.1f dB",
-               what.c_str(), dq.iterations, dq.seconds, dq.outside_before, dq.outside_after,
-               dq.consistency_before_db, dq.consistency_after_db);
-    }
-  }
-  IstftResult inv = Istft(r.spectrogram, r.frame_window, hop);
+  // inside the cells rather than inverting the cell centres (inference/dequantize.h).
+  IstftResult inv;
+  if (mag_index == phase_index ||
+      !DequantizeDump(arrays[mag_index], magnitude, best.scale, arrays[phase_index], phase, phase_radians_per_unit, g,
+                      hints.iterations.value_or(kDequantizeIterations), hints.tolerance.value_or(kDequantizeTolerance),
+                      &r, &inv))
+    inv = Istft(r.spectrogram, r.frame_window, hop);
   r.padded_signal = std::move(inv.signal);
   r.uncovered = inv.uncovered;
 

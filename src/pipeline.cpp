@@ -1,13 +1,11 @@
 #include "src/pipeline.h"
 
-#include <filesystem>
-
 #include <chrono>
 #include <cstdio>
 #include <cmath>
 #include <cstdint>
-#include <filesystem>
 
+#include "formats/limits.h"
 #include "inference/containers.h"
 #include "src/errors.h"
 
@@ -37,9 +35,13 @@ void AgreeOnElementCounts(std::vector<NdArray>* arrays, const RawHints& hints) {
   uint64_t bytes = static_cast<uint64_t>(weak.size()) * ElementSize(weak.info.dtype);
   uint64_t header = weak.info.header_bytes;
   if (bytes % strong.size() != 0) {
-    std::error_code ec;
-    const uint64_t file_bytes = std::filesystem::file_size(weak.info.path, ec);
-    if (ec || file_bytes % strong.size() != 0) return;
+    uint64_t file_bytes = 0;
+    try {
+      file_bytes = RegularFileSize(weak.info.path);
+    } catch (const Error&) {
+      return;
+    }
+    if (file_bytes % strong.size() != 0) return;
     bytes = file_bytes;
     header = 0;
   }
