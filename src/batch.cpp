@@ -18,6 +18,7 @@
 #include "src/errors.h"
 #include "src/progress.h"
 #include "src/report.h"
+#include "src/stream.h"
 
 namespace specrecon {
 namespace {
@@ -52,17 +53,28 @@ void ProcessSet(const BatchOptions& o, std::mutex* mat_lock, SetOutcome* r) {
     ro.magnitude_path.reset();
     ro.phase_path.reset();
     RunResult run;
+    std::string wav_tmp, json_tmp;
     if (HasMatFile(r->set)) {
       std::lock_guard<std::mutex> lock(*mat_lock);
       run = RunInference(ro);
     } else {
-      run = RunInference(ro);
+      // A large raw or npy pair streams (src/stream.h), its WAV written as it is made; one
+      // worker thread per set when several sets run at once.
+      StreamOptions so;
+      so.wav_path = wav;
+      so.threads = o.jobs == 1 ? 2 : 1;
+      StreamOutcome streamed = RunStreamed(ro, so);
+      if (streamed.used) {
+        run = std::move(streamed.run);
+        wav_tmp = streamed.wav_tmp;
+      } else {
+        run = RunInference(ro);
+      }
     }
-    Reconstruct(&run);
+    if (!run.streamed) Reconstruct(&run);
     // Both outputs to temporary files first, then moved into place (src/atomic_file.h).
-    std::string wav_tmp, json_tmp;
     try {
-      run.wav = WriteWavTemp(wav, run.signal, run.sample_rate, ro.wav_format, &wav_tmp);
+      if (!run.streamed) run.wav = WriteWavTemp(wav, run.signal, run.sample_rate, ro.wav_format, &wav_tmp);
       run.wrote_wav = true;
       json_tmp = WriteTempFile(json, BuildReport(run, true).dump(2) + "\n");
       CommitTempFile(wav_tmp, wav, o.force);
@@ -192,6 +204,8 @@ BatchResult RunBatch(const BatchOptions& o, std::ostream& out, std::ostream& err
   ProgressBar bar(err, "batch", sets.size(), o.progress);
   std::atomic<size_t> next{0}, done{0};
   std::mutex mat_lock;
+  BatchOptions per_set = o;
+  per_set.jobs = result.jobs;  // what each set may assume of the cores
   const Clock::time_point t0 = Clock::now();
   auto worker = [&](int id) {
     for (size_t i; (i = next++) < result.sets.size();) {
@@ -199,7 +213,7 @@ BatchResult RunBatch(const BatchOptions& o, std::ostream& out, std::ostream& err
       r.worker = id;
       bar.Start(r.set.name);
       r.start_s = std::chrono::duration<double>(Clock::now() - t0).count();
-      ProcessSet(o, &mat_lock, &r);
+      ProcessSet(per_set, &mat_lock, &r);
       r.end_s = std::chrono::duration<double>(Clock::now() - t0).count();
       const size_t d = ++done;
       bar.Line(ResultLine(r, d, result.sets.size()));
