@@ -62,7 +62,7 @@ void ProcessSet(const BatchOptions& o, std::mutex* mat_lock, SetOutcome* r) {
       // worker thread per set when several sets run at once.
       StreamOptions so;
       so.wav_path = wav;
-      so.threads = o.jobs == 1 ? 2 : 1;
+      so.threads = o.jobs == 1 ? 0 : 1;
       StreamOutcome streamed = RunStreamed(ro, so);
       if (streamed.used) {
         run = std::move(streamed.run);

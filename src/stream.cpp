@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -115,14 +116,16 @@ uint64_t CellIndex(Layout layout, size_t bins, size_t frames, size_t m, size_t k
 
 // Fraction of informative cells (magnitude above the floor) of column k over the frames listed
 // that are zero-phase; *tested counts them.
+// Stops early (the fraction so far) once more than max_misses cells are not zero-phase.
 double ColumnZeroFraction(const RawFile& mag, const RawFile& ph, double floor, const LayoutCandidate& c, size_t k,
-                          const std::vector<size_t>& frames, size_t* tested) {
+                          const std::vector<size_t>& frames, size_t* tested, size_t max_misses = SIZE_MAX) {
   size_t hits = 0, total = 0;
   for (size_t m : frames) {
     const uint64_t i = CellIndex(c.layout, c.bins, c.frames, m, k);
     if (!(mag.Cell(i) > floor)) continue;
     ++total;
     hits += ZeroPhaseAnyUnit(ph.Cell(i));
+    if (total - hits > max_misses) break;
   }
   if (tested) *tested = total;
   return total ? static_cast<double>(hits) / total : 0.0;
@@ -157,8 +160,10 @@ std::vector<LayoutCandidate> FindStreamLayouts(const RawFile& mag, const RawFile
         ends.push_back(i);
       }
       size_t tested = 0, tested_ends = 0;
-      const double dc = ColumnZeroFraction(mag, ph, floor, c, 0, sampled, &tested);
-      const double dc_ends = ColumnZeroFraction(mag, ph, floor, c, 0, ends, &tested_ends);
+      // (Fewer than 1000 cells: 0.999 allows no miss.)
+      const double dc = ColumnZeroFraction(mag, ph, floor, c, 0, sampled, &tested, 0);
+      if (dc < 0.999) continue;
+      const double dc_ends = ColumnZeroFraction(mag, ph, floor, c, 0, ends, &tested_ends, 0);
       if (dc < 0.999 || tested < 16 || (tested_ends > 0 && dc_ends < 0.999)) continue;
       bool interior_clear = true;
       for (size_t k : {size_t{1}, size_t{2}, c.bins / 3, c.bins / 2, (2 * c.bins) / 3, c.bins - 2}) {
@@ -665,7 +670,8 @@ StreamOutcome RunStreamed(const RunOptions& options, const StreamOptions& so) {
   run.consistency_db = ConsistencyDb(inf.spectrogram, inf.frame_window, hop);
   run.streamed = true;
   run.probe_frames = probe;
-  run.stream_threads = std::max(1, so.threads);
+  run.stream_threads = so.threads > 0 ? so.threads
+                                      : static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 8u));
   run.output_samples = inf.signal_length;
   inf.spectrogram.data.clear();
   inf.spectrogram.data.shrink_to_fit();

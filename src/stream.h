@@ -29,7 +29,7 @@ constexpr uint64_t kStreamMinCells = uint64_t{1} << 22;
 
 struct StreamOptions {
   std::string wav_path;   // empty: infer only (no audio written)
-  int threads = 2;        // worker threads for the inverse FFTs
+  int threads = 0;        // worker threads for the inverse FFTs; 0: the machine's cores (at most 8)
   size_t probe_frames = 256;
   size_t chunk_frames = 512;
   uint64_t min_cells = kStreamMinCells;
