@@ -692,6 +692,7 @@ StreamOutcome RunStreamed(const RunOptions& options, const StreamOptions& so) {
     std::vector<double> block;
     *peak = 0.0;
     auto emit = [&](size_t until) {  // samples acc_begin..until-1 are final
+      if (acc.size() < until - acc_begin) acc.resize(until - acc_begin, 0.0);  // gaps (hop > n_fft)
       const size_t lo = std::max(acc_begin, pad), hi = std::min(until, pad + length);
       block.resize(hi > lo ? hi - lo : 0);
       double pk = *peak;

@@ -250,6 +250,38 @@ BOOST_AUTO_TEST_CASE(level_chosen_on_the_whole_signal) {
   std::remove(p.c_str());
 }
 
+// Frames with gaps between them (hop > n_fft, given as a hint: magnitudes cannot show a gap):
+// the samples under no frame are zeros, as on the whole path.
+BOOST_AUTO_TEST_CASE(gaps_between_frames) {
+  std::vector<double> x = TestSignal(16000 * 8, 11);
+  WindowSpec w;
+  w.family = WindowFamily::kHann;
+  w.length = 512;
+  w.symmetric = false;
+  const Spectrogram spec = Stft(x, PlaceWindow(MakeWindow(w), 512, 0), 600);
+  std::vector<double> mag, ph;
+  Flatten(spec, true, &mag, &ph);
+  const std::string m = TempPath("gaps_mag.f32"), p = TempPath("gaps_phase.f32");
+  WriteBinary<float>(m, mag);
+  WriteBinary<float>(p, ph);
+  RunOptions ro;
+  ro.files = {m, p};
+  ro.sample_rate = 16000;
+  ro.hints.hop = 600;
+  RunResult whole = RunInference(ro);
+  Reconstruct(&whole);
+  const std::string wav = TempPath("gaps.wav");
+  const StreamOutcome s = RunStreamed(ro, SmallStream(wav));
+  BOOST_TEST_REQUIRE(s.used, s.why);
+  const std::vector<double> y = CommitAndRead(s, wav);
+  BOOST_TEST(s.run.inference.params.hop == 600);
+  BOOST_TEST(y.size() == whole.signal.size());
+  BOOST_TEST(SnrDb(whole.signal, y) > 120.0);
+  BOOST_TEST(s.run.inference.uncovered > 0u);
+  std::remove(m.c_str());
+  std::remove(p.c_str());
+}
+
 BOOST_AUTO_TEST_CASE(one_thread_and_two_give_the_same_samples) {
   std::vector<double> source;
   DumpSpec spec;
