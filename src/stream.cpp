@@ -490,21 +490,41 @@ StreamOutcome RunStreamed(const RunOptions& options, const StreamOptions& so) {
   LayoutCandidate chosen;
   size_t probe = 0;
   std::vector<std::string> tried;
-  bool inferred = false;
+  bool inferred = false, clear = false;
+  double best_quality = 0.0;
   for (size_t ci = 0; ci < cands.size() && ci < 3; ++ci) {
     const LayoutCandidate& c = cands[ci];
     if (hints.layout) {
       Layout hl;
       if (ParseLayout(*hints.layout, &hl) && hl != c.layout) continue;
     }
-    const size_t max_probe = std::max<size_t>(so.probe_frames, std::min<size_t>(c.frames / 4, 4096));
-    for (size_t p = std::min(so.probe_frames, c.frames / 4); p <= max_probe && p <= c.frames / 4; p *= 4) {
+    // The probe starts at frame 0 (the head shows the padding) and grows past a silent start
+    // until it holds enough frames with signal; it grows again when the inference fails.
+    const size_t cap = std::max<size_t>(std::min(so.probe_frames, c.frames / 2), std::min<size_t>(c.frames / 2, 16384));
+    const size_t wanted = std::min<size_t>(so.probe_frames / 2, c.frames / 4);
+    const RawFile& probe_mag = c.phase_file == 1 ? a : b;
+    const double probe_floor = MagnitudeFloor(probe_mag);
+    for (size_t p = std::min(so.probe_frames, cap), last = 0; p > last; last = p, p = std::min(cap, p * 4)) {
       std::vector<NdArray> arrays;
       arrays.push_back(ProbeArray(a, c, p));
       arrays.push_back(ProbeArray(b, c, p));
       for (const NdArray& arr : arrays)
         for (double v : arr.values)
           if (!std::isfinite(v)) return Decline(arr.info.path + " holds NaN or infinite values");
+      // Frames with any magnitude above the floor (silence has none).
+      const std::vector<double>& pm = arrays[c.phase_file == 1 ? 0 : 1].values;
+      size_t with_signal = 0;
+      for (size_t f = 0; f < p; ++f)
+        for (size_t k = 0; k < c.bins; ++k)
+          if (pm[c.layout == Layout::kFramesXBins ? f * c.bins + k : k * p + f] > probe_floor) {
+            ++with_signal;
+            break;
+          }
+      if (with_signal < wanted && p < cap) {
+        tried.push_back(std::string(LayoutName(c.layout)) + " " + std::to_string(c.bins) + " bins, " +
+                        std::to_string(p) + " frames: only " + std::to_string(with_signal) + " with signal");
+        continue;
+      }
       Hints h = hints;
       h.shape_layouts = {{c.layout, c.bins}};
       if (options.magnitude_path) h.magnitude_index = 0;
@@ -518,24 +538,35 @@ StreamOutcome RunStreamed(const RunOptions& options, const StreamOptions& so) {
                         std::to_string(p) + " frames: " + e.Line());
         continue;
       }
-      // No hop fitted (frames assumed not to overlap): another layout may fit properly (a
-      // transposed reading of a dump whose first frame is symmetric passes the DC test too).
+      // Several layouts can pass the sampled DC test: a transposed reading of a dump whose
+      // first frame is mirror-symmetric, or one bin less when the rows' ends are silent. The
+      // probe that fits best is kept: a hop that fits (not assumed), the most digits of frame
+      // consistency, a Nyquist bin kept. A clear fit ends the search.
       const bool assumed = got.evidence["hop"].source == "assumed";
-      if (assumed && inferred) break;  // an earlier layout assumed as well: keep it
-      run.inference = std::move(got);
-      for (NdArray& arr : arrays) {
-        arr.values.clear();
-        arr.values.shrink_to_fit();
+      const double digits = got.evidence["hop"].score;
+      const double quality = (assumed ? -100.0 : 0.0) + digits - (got.params.nyquist_dropped ? 1.0 : 0.0);
+      const std::string what = std::string(LayoutName(c.layout)) + " " + std::to_string(c.bins) + " bins, " +
+                               std::to_string(p) + " frames";
+      if (!inferred || quality > best_quality) {
+        if (inferred) tried.push_back(std::string(LayoutName(chosen.layout)) + " " + std::to_string(chosen.bins) +
+                                      " bins: a later layout's probe fits better");
+        clear = !assumed && !got.params.nyquist_dropped && digits >= 10.0;
+        run.inference = std::move(got);
+        for (NdArray& arr : arrays) {
+          arr.values.clear();
+          arr.values.shrink_to_fit();
+        }
+        run.arrays = std::move(arrays);
+        chosen = c;
+        probe = p;
+        inferred = true;
+        best_quality = quality;
+      } else {
+        tried.push_back(what + ": fits less well than the layout kept (hop " + std::to_string(digits) + " digits)");
       }
-      run.arrays = std::move(arrays);
-      chosen = c;
-      probe = p;
-      inferred = true;
-      if (assumed) tried.push_back(std::string(LayoutName(c.layout)) + " " + std::to_string(c.bins) +
-                                   " bins: no hop fits (frames assumed not to overlap); trying the next layout");
       break;
     }
-    if (inferred && run.inference.evidence["hop"].source != "assumed") break;
+    if (inferred && clear) break;
   }
   if (!inferred) return Decline("the inference failed on every probe" + (tried.empty() ? std::string() : " (" + tried.front() + ")"));
   marks.emplace_back("probe inference", since());
@@ -654,7 +685,7 @@ StreamOutcome RunStreamed(const RunOptions& options, const StreamOptions& so) {
                     " frames x " + std::to_string(chosen.bins) + " bins from sampled DC phases (" +
                     std::to_string(cands.size()) + " candidate layouts); parameters inferred on the first " +
                     std::to_string(probe) + " frames");
-  for (const std::string& t : tried) reading.push_back("streamed: probe failed: " + t);
+  for (const std::string& t : tried) reading.push_back("streamed: probe: " + t);
   InferenceLog full;
   for (const std::string& line : reading) full.Add(line);
   for (const std::string& line : inf.log.lines()) full.Add(line);
