@@ -64,25 +64,32 @@ class RawFile {
 
   // Elements first..first+n-1, decoded. Thread-safe (pread).
   void Read(uint64_t first, size_t n, double* out, std::vector<unsigned char>* bytes) const {
-    if (first + n > count()) ThrowBadInput(path(), "read past the end of the data");
     bytes->resize(n * es_);
+    ReadInto(first, n, out, bytes->data());
+  }
+  // One element (the sampled tests read thousands of single cells: no allocation).
+  double Cell(uint64_t i) const {
+    double v = 0.0;
+    unsigned char b[16];
+    ReadInto(i, 1, &v, b);
+    return v;
+  }
+
+ private:
+  void ReadInto(uint64_t first, size_t n, double* out, unsigned char* bytes) const {
+    if (first + n > count()) ThrowBadInput(path(), "read past the end of the data");
+    const size_t size = n * es_;
     const uint64_t off = info_.info.header_bytes + first * es_;
     size_t got = 0;
-    while (got < bytes->size()) {
-      const ssize_t r = ::pread(fd_, bytes->data() + got, bytes->size() - got, static_cast<off_t>(off + got));
+    while (got < size) {
+      const ssize_t r = ::pread(fd_, bytes + got, size - got, static_cast<off_t>(off + got));
       if (r < 0 && errno == EINTR) continue;
       if (r <= 0)
         ThrowBadInput(path(), "read failed at byte " + std::to_string(off + got) +
                                   (r < 0 ? std::string(": ") + std::strerror(errno) : std::string(": file shrank")));
       got += static_cast<size_t>(r);
     }
-    DecodeElements(bytes->data(), n, info_.info.dtype, info_.info.byte_order, out);
-  }
-  double Cell(uint64_t i) const {
-    double v = 0.0;
-    std::vector<unsigned char> b;
-    Read(i, 1, &v, &b);
-    return v;
+    DecodeElements(bytes, n, info_.info.dtype, info_.info.byte_order, out);
   }
 
  private:
@@ -469,6 +476,8 @@ StreamOutcome RunStreamed(const RunOptions& options, const StreamOptions& so) {
   const std::vector<std::pair<Layout, size_t>> allowed = LayoutsFromShape(a.array().info);
   if (allowed != LayoutsFromShape(b.array().info)) return Decline("the two files have different shapes");
 
+  // The magnitude floor of each file (whichever turns out to be the magnitude).
+  const double floors[2] = {MagnitudeFloor(a), MagnitudeFloor(b)};
   // Layout from sampled cells, each file tried as the phase unless the options say which.
   std::vector<LayoutCandidate> cands;
   for (int phase_file : {1, 0}) {
@@ -476,7 +485,7 @@ StreamOutcome RunStreamed(const RunOptions& options, const StreamOptions& so) {
     if (options.magnitude_path && phase_file != 1) continue;
     const RawFile& mag = phase_file == 1 ? a : b;
     const RawFile& ph = phase_file == 1 ? b : a;
-    for (const LayoutCandidate& c : FindStreamLayouts(mag, ph, phase_file, MagnitudeFloor(mag), allowed)) cands.push_back(c);
+    for (const LayoutCandidate& c : FindStreamLayouts(mag, ph, phase_file, floors[phase_file == 1 ? 0 : 1], allowed)) cands.push_back(c);
   }
   if (cands.empty()) return Decline("no one-sided layout fits the sampled DC phases");
   auto since = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
@@ -500,10 +509,11 @@ StreamOutcome RunStreamed(const RunOptions& options, const StreamOptions& so) {
     }
     // The probe starts at frame 0 (the head shows the padding) and grows past a silent start
     // until it holds enough frames with signal; it grows again when the inference fails.
-    const size_t cap = std::max<size_t>(std::min(so.probe_frames, c.frames / 2), std::min<size_t>(c.frames / 2, 16384));
+    // (At most 4096 frames, so that the probe's inference stays within the memory bound; a
+    // longer silent start takes the whole path.)
+    const size_t cap = std::min<size_t>(c.frames / 2, 4096);
     const size_t wanted = std::min<size_t>(so.probe_frames / 2, c.frames / 4);
-    const RawFile& probe_mag = c.phase_file == 1 ? a : b;
-    const double probe_floor = MagnitudeFloor(probe_mag);
+    const double probe_floor = floors[c.phase_file == 1 ? 0 : 1];
     for (size_t p = std::min(so.probe_frames, cap), last = 0; p > last; last = p, p = std::min(cap, p * 4)) {
       std::vector<NdArray> arrays;
       arrays.push_back(ProbeArray(a, c, p));
@@ -605,7 +615,7 @@ StreamOutcome RunStreamed(const RunOptions& options, const StreamOptions& so) {
   }
 
   // One pass over every frame's DC cell confirms the layout and the phase unit.
-  const double floor = MagnitudeFloor(mag);
+  const double floor = floors[mag_index];
   size_t informative = 0;
   const double dc_fraction = ConfirmDc(mag, ph, fm, floor, &informative);
   marks.emplace_back("DC pass", since());

@@ -9,6 +9,7 @@
 #include <random>
 #include <sstream>
 
+#include "formats/limits.h"
 #include "src/fast_sincos.h"
 #include "src/pipeline.h"
 #include "src/stream.h"
@@ -120,6 +121,22 @@ Dump WriteDump(const std::string& name, const DumpSpec& spec, std::vector<double
   return d;
 }
 
+// x's STFT (Hann periodic n_fft, hop, frame-start phase, no padding) written as raw float32
+// magnitude and phase files in the given layout.
+Dump WriteStft(const std::string& name, const std::vector<double>& x, int n_fft, int hop, bool frames_x_bins) {
+  WindowSpec w;
+  w.family = WindowFamily::kHann;
+  w.length = n_fft;
+  w.symmetric = false;
+  const Spectrogram spec = Stft(x, PlaceWindow(MakeWindow(w), n_fft, 0), hop);
+  std::vector<double> mag, ph;
+  Flatten(spec, frames_x_bins, &mag, &ph);
+  Dump d{TempPath(name + "_mag.f32"), TempPath(name + "_phase.f32")};
+  WriteBinary<float>(d.mag, mag);
+  WriteBinary<float>(d.phase, ph);
+  return d;
+}
+
 StreamOptions SmallStream(const std::string& wav) {
   StreamOptions so;
   so.wav_path = wav;
@@ -216,16 +233,8 @@ BOOST_AUTO_TEST_CASE(degrees_with_a_symmetric_first_frame) {
 BOOST_AUTO_TEST_CASE(level_chosen_on_the_whole_signal) {
   std::vector<double> x = TestSignal(16000 * 8, 7);
   for (size_t i = 0; i < x.size(); ++i) x[i] *= i < 32000 ? 0.002 : 2.5;
-  WindowSpec w;
-  w.family = WindowFamily::kHann;
-  w.length = 512;
-  w.symmetric = false;
-  const Spectrogram spec = Stft(x, PlaceWindow(MakeWindow(w), 512, 0), 128);
-  std::vector<double> mag, ph;
-  Flatten(spec, false, &mag, &ph);
-  const std::string m = TempPath("level_mag.f32"), p = TempPath("level_phase.f32");
-  WriteBinary<float>(m, mag);
-  WriteBinary<float>(p, ph);
+  const Dump d = WriteStft("level", x, 512, 128, false);
+  const std::string m = d.mag, p = d.phase;
   RunOptions ro;
   ro.files = {m, p};
   ro.sample_rate = 16000;
@@ -256,16 +265,8 @@ BOOST_AUTO_TEST_CASE(level_chosen_on_the_whole_signal) {
 // the samples under no frame are zeros, as on the whole path.
 BOOST_AUTO_TEST_CASE(gaps_between_frames) {
   std::vector<double> x = TestSignal(16000 * 8, 11);
-  WindowSpec w;
-  w.family = WindowFamily::kHann;
-  w.length = 512;
-  w.symmetric = false;
-  const Spectrogram spec = Stft(x, PlaceWindow(MakeWindow(w), 512, 0), 600);
-  std::vector<double> mag, ph;
-  Flatten(spec, true, &mag, &ph);
-  const std::string m = TempPath("gaps_mag.f32"), p = TempPath("gaps_phase.f32");
-  WriteBinary<float>(m, mag);
-  WriteBinary<float>(p, ph);
+  const Dump d = WriteStft("gaps", x, 512, 600, true);
+  const std::string m = d.mag, p = d.phase;
   RunOptions ro;
   ro.files = {m, p};
   ro.sample_rate = 16000;
@@ -363,17 +364,9 @@ BOOST_AUTO_TEST_CASE(declines_what_it_cannot_do_exactly) {
 // so and the audio is right), --whole does not, and both give the same samples.
 BOOST_AUTO_TEST_CASE(command_line_streams_large_dumps) {
   std::vector<double> source = TestSignal(16000 * 135, 9);
-  WindowSpec w;
-  w.family = WindowFamily::kHann;
-  w.length = 256;
-  w.symmetric = false;
-  const Spectrogram spec = Stft(source, PlaceWindow(MakeWindow(w), 256, 0), 64);
-  std::vector<double> mag, ph;
-  Flatten(spec, false, &mag, &ph);
-  BOOST_TEST_REQUIRE(mag.size() >= kStreamMinCells);
-  const std::string m = TempPath("cli_mag.f32"), p = TempPath("cli_phase.f32");
-  WriteBinary<float>(m, mag);
-  WriteBinary<float>(p, ph);
+  const Dump d = WriteStft("cli", source, 256, 64, false);
+  const std::string m = d.mag, p = d.phase;
+  BOOST_TEST_REQUIRE(RegularFileSize(m) / 4 >= kStreamMinCells);
   std::vector<std::vector<double>> outs;
   for (const char* mode : {"", " --whole"}) {
     const std::string wav = TempPath("cli.wav"), report = TempPath("cli.json");
