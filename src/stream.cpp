@@ -676,6 +676,12 @@ StreamOutcome RunStreamed(const RunOptions& options, const StreamOptions& so) {
                   "informative frames of the whole dump",
                   probe, frames, dc_fraction, informative);
     le.note = note;
+    std::string others;
+    for (const LayoutCandidate& c : cands)
+      if (c.layout != chosen.layout || c.bins != chosen.bins)
+        others += (others.empty() ? "" : ", ") + std::string(LayoutName(c.layout)) + " " + std::to_string(c.bins) + " bins";
+    le.note += others.empty() ? "; no other layout passed the sampled DC test"
+                              : "; also passed the sampled DC test (their probes fit less well or were not needed): " + others;
     for (InputRole& role : inf.roles)
       role.shape = chosen.layout == Layout::kFramesXBins ? std::vector<size_t>{frames, chosen.bins}
                                                          : std::vector<size_t>{chosen.bins, frames};
