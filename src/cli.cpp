@@ -350,7 +350,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
         if (s.used) {
           run = std::move(s.run);
           streamed_wav = s.wav_tmp;
-        } else if (p.verbose && s.why != "small enough to read whole") {
+        } else if (p.verbose && !s.too_small) {
           err << "  not streamed: " << s.why << "\n";
         }
       }

@@ -417,9 +417,10 @@ double MagnitudeFloor(const RawFile& mag) {
   return floor;
 }
 
-StreamOutcome Decline(const std::string& why) {
+StreamOutcome Decline(const std::string& why, bool too_small = false) {
   StreamOutcome o;
   o.why = why;
+  o.too_small = too_small;
   return o;
 }
 
@@ -466,7 +467,7 @@ StreamOutcome RunStreamed(const RunOptions& options, const StreamOptions& so) {
   const RawFile& a = *pa;
   const RawFile& b = *pb;
   if (a.count() != b.count()) return Decline("the two files hold different numbers of cells");
-  if (a.count() < so.min_cells) return Decline("small enough to read whole");
+  if (a.count() < so.min_cells) return Decline("small enough to read whole", true);
   for (const RawFile* f : {&a, &b}) {
     if (IsComplexDtype(f->array().info.dtype)) return Decline(f->path() + " holds complex values");
     if (!IsFloatDtype(f->array().info.dtype))

@@ -38,6 +38,9 @@ struct StreamOptions {
 struct StreamOutcome {
   bool used = false;  // false: declined, `why` says why; nothing was written
   std::string why;
+  // Declined only because the dump is below min_cells: the ordinary case for a small dump, not
+  // worth telling (the command line's -v names every other reason).
+  bool too_small = false;
   RunResult run;
   std::string wav_tmp;  // the WAV in a temporary file beside wav_path, for the caller to commit
 };

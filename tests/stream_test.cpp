@@ -330,6 +330,7 @@ BOOST_AUTO_TEST_CASE(declines_what_it_cannot_do_exactly) {
   StreamOutcome s = RunStreamed(ro, so);
   BOOST_TEST(!s.used);
   BOOST_TEST(s.why == "small enough to read whole");
+  BOOST_TEST(s.too_small);
   // Files of different cell counts.
   const std::string shorter = TempPath("decline_short.bin");
   {
@@ -339,6 +340,7 @@ BOOST_AUTO_TEST_CASE(declines_what_it_cannot_do_exactly) {
   ro.files = {d.mag, shorter};
   s = RunStreamed(ro, SmallStream(so.wav_path));
   BOOST_TEST(!s.used);
+  BOOST_TEST(!s.too_small);
   // Integer codes (quantised magnitudes) are dequantised on the whole spectrogram.
   const std::string codes = TempPath("decline_codes.bin");
   {
@@ -354,6 +356,7 @@ BOOST_AUTO_TEST_CASE(declines_what_it_cannot_do_exactly) {
   ro.files = {codes, d.phase};
   s = RunStreamed(ro, SmallStream(so.wav_path));
   BOOST_TEST(!s.used);
+  BOOST_TEST(!s.too_small);
   BOOST_TEST_MESSAGE("int16 codes: " << s.why);
   // Nothing is left behind by a declined run.
   BOOST_TEST(::access(so.wav_path.c_str(), F_OK) != 0);
