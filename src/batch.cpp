@@ -52,30 +52,19 @@ void ProcessSet(const BatchOptions& o, std::mutex* mat_lock, SetOutcome* r) {
     ro.files = r->set.files;
     ro.magnitude_path.reset();
     ro.phase_path.reset();
-    RunResult run;
-    std::string wav_tmp, json_tmp;
-    if (HasMatFile(r->set)) {
-      std::lock_guard<std::mutex> lock(*mat_lock);
-      run = RunInference(ro);
-    } else {
-      // A large raw or npy pair streams (src/stream.h), its WAV written as it is made; one
-      // worker thread per set when several sets run at once.
-      StreamOptions so;
-      so.wav_path = wav;
-      so.threads = o.jobs == 1 ? 0 : 1;
-      StreamOutcome streamed = RunStreamed(ro, so);
-      if (streamed.used) {
-        run = std::move(streamed.run);
-        wav_tmp = streamed.wav_tmp;
-      } else {
-        run = RunInference(ro);
-      }
-    }
-    if (!run.streamed) Reconstruct(&run);
+    // A large raw or npy pair streams (src/stream.h), its WAV written as it is made; one worker
+    // thread per set when several sets run at once. MAT files are read one set at a time.
+    StreamedOrWholeOptions how;
+    how.may_stream = !HasMatFile(r->set);
+    if (!how.may_stream) how.inference_lock = mat_lock;
+    how.stream.wav_path = wav;
+    how.stream.threads = o.jobs == 1 ? 0 : 1;
+    StreamedOrWhole made = RunStreamedOrWhole(ro, how);
+    const RunResult& run = made.run;
+    std::string& wav_tmp = made.wav_tmp;
+    std::string json_tmp;
     // Both outputs to temporary files first, then moved into place (src/atomic_file.h).
     try {
-      if (!run.streamed) run.wav = WriteWavTemp(wav, run.signal, run.sample_rate, ro.wav_format, &wav_tmp);
-      run.wrote_wav = true;
       json_tmp = WriteTempFile(json, BuildReport(run, true).dump(2) + "\n");
       CommitTempFile(wav_tmp, wav, o.force);
       wav_tmp.clear();

@@ -338,23 +338,15 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     }
 
     CheckOutputs(p);
-    RunResult run;
-    std::string streamed_wav;  // the streamed WAV's temporary file
+    StreamedOrWhole made;  // reconstruct: the WAV in its temporary file
     try {
-      // A large pair of raw files streams (src/stream.h) unless a page with plots of the whole
-      // dump is asked for; the stream declines what it cannot do exactly as the whole path would.
-      if (!p.whole && p.html_path.empty()) {
-        StreamOptions so;
-        if (command == "reconstruct") so.wav_path = p.out_path;
-        StreamOutcome s = RunStreamed(p.run, so);
-        if (s.used) {
-          run = std::move(s.run);
-          streamed_wav = s.wav_tmp;
-        } else if (p.verbose && !s.too_small) {
-          err << "  not streamed: " << s.why << "\n";
-        }
-      }
-      if (!run.streamed) run = RunInference(p.run);
+      // A large pair of raw or npy files streams (src/stream.h) unless a page with plots of the
+      // whole dump is asked for; the stream declines what it cannot do exactly as the whole path would.
+      StreamedOrWholeOptions how;
+      how.may_stream = !p.whole && p.html_path.empty();
+      if (command == "reconstruct") how.stream.wav_path = p.out_path;
+      if (p.verbose) how.verbose = &err;
+      made = RunStreamedOrWhole(p.run, how);
     } catch (const Error& e) {
       // Inference failed: the report (--report, or --json for infer) says what was tried.
       if (e.code() == ExitCode::kInferenceFailed && (!p.report_path.empty() || p.json)) {
@@ -364,9 +356,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
       }
       throw;
     }
-    if (p.verbose)
-      for (const std::string& line : run.inference.log.lines()) err << "  " << line << "\n";
-    if (!run.streamed) Reconstruct(&run);
+    RunResult& run = made.run;
     if (command == "infer") {
       if (!p.html_path.empty())
         WriteFileAtomically(p.html_path, BuildHtmlReport(run, p.html_path, HtmlReportOptions()), p.force);
@@ -378,16 +368,13 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     // when complete; a failure leaves each path with its old file or nothing (src/atomic_file.h).
     // The page is made last: it embeds the WAV from its final place.
     PendingOutputs pending;
-    std::string tmp = streamed_wav;
-    if (!run.streamed) run.wav = WriteWavTemp(p.out_path, run.signal, run.sample_rate, p.run.wav_format, &tmp);
-    pending.temps.push_back(tmp);
-    run.wrote_wav = true;
+    pending.temps.push_back(made.wav_tmp);
     std::string report_tmp;
     if (!p.report_path.empty()) {
       report_tmp = WriteTempFile(p.report_path, BuildReport(run, true).dump(2) + "\n");
       pending.temps.push_back(report_tmp);
     }
-    pending.Commit(tmp, p.out_path, p.force);
+    pending.Commit(made.wav_tmp, p.out_path, p.force);
     if (!p.html_path.empty()) {
       HtmlReportOptions html;
       html.wav_path = p.out_path;

@@ -14,6 +14,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <numeric>
+#include <ostream>
 #include <thread>
 
 #include "formats/decode.h"
@@ -875,6 +876,37 @@ StreamOutcome RunStreamed(const RunOptions& options, const StreamOptions& so) {
   run.inference.log.Add(timing);
   out.used = true;
   out.run = std::move(run);
+  return out;
+}
+
+StreamedOrWhole RunStreamedOrWhole(const RunOptions& options, const StreamedOrWholeOptions& how) {
+  StreamedOrWhole out;
+  const auto tell_log = [&] {
+    if (how.verbose)
+      for (const std::string& line : out.run.inference.log.lines()) *how.verbose << "  " << line << "\n";
+  };
+  if (how.may_stream) {
+    StreamOutcome s = RunStreamed(options, how.stream);
+    if (s.used) {
+      out.run = std::move(s.run);
+      out.wav_tmp = std::move(s.wav_tmp);
+      tell_log();
+      return out;
+    }
+    if (how.verbose && !s.too_small) *how.verbose << "  not streamed: " << s.why << "\n";
+  }
+  {
+    std::unique_lock<std::mutex> lock;
+    if (how.inference_lock) lock = std::unique_lock<std::mutex>(*how.inference_lock);
+    out.run = RunInference(options);
+  }
+  tell_log();
+  Reconstruct(&out.run);
+  if (!how.stream.wav_path.empty()) {
+    out.run.wav = WriteWavTemp(how.stream.wav_path, out.run.signal, out.run.sample_rate, options.wav_format,
+                               &out.wav_tmp);
+    out.run.wrote_wav = true;
+  }
   return out;
 }
 

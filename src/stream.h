@@ -14,10 +14,12 @@
 // quantised or clipped values (consistent dequantisation works on the whole spectrogram), a
 // dropped Nyquist bin or detrended frames (both rebuilt from all frames), layouts it cannot pin
 // down, a probe the inference fails on, or a pass that contradicts the probe. The caller then
-// runs the whole-array path, which is slower but complete.
+// runs the whole-array path, which is slower but complete (RunStreamedOrWhole below does both).
 #pragma once
 
 #include <cstdint>
+#include <iosfwd>
+#include <mutex>
 #include <string>
 
 #include "src/pipeline.h"
@@ -47,5 +49,29 @@ struct StreamOutcome {
 
 // Throws Error like RunInference for files that cannot be read.
 StreamOutcome RunStreamed(const RunOptions& options, const StreamOptions& stream);
+
+// One run as the command line and batch make it: streamed when allowed and the stream does not
+// decline, else the whole-array path (RunInference, Reconstruct, and the WAV from the signal).
+struct StreamedOrWholeOptions {
+  // stream.wav_path is the WAV's destination on either path (empty: infer only, no WAV);
+  // stream.threads the streamed path's workers.
+  StreamOptions stream;
+  bool may_stream = true;  // false: the whole-array path only (--whole, --html; MAT files in batch)
+  // Held around the whole-array path's RunInference (batch: libmatio is not thread safe).
+  std::mutex* inference_lock = nullptr;
+  // -v: "  not streamed: <why>" when the stream declines for any reason but a small dump, then
+  // the inference log, one indented line each, before the audio is made.
+  std::ostream* verbose = nullptr;
+};
+
+struct StreamedOrWhole {
+  RunResult run;        // run.streamed tells the path; run.wrote_wav when a WAV was written
+  std::string wav_tmp;  // the WAV in a temporary file beside stream.wav_path, for the caller to
+                        // commit or remove (empty without a wav_path)
+};
+
+// Throws Error as RunStreamed and RunInference do, and Error(kOutputFailed) when the WAV cannot
+// be written (no temporary file remains then).
+StreamedOrWhole RunStreamedOrWhole(const RunOptions& options, const StreamedOrWholeOptions& how);
 
 }  // namespace specrecon
