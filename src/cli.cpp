@@ -61,7 +61,7 @@ po::options_description InputOptions() {
       ("iterations", po::value<int>(), "phase retrieval iterations at most (magnitude-only dumps; default 400)")
       ("tolerance", po::value<double>(), "phase retrieval stops when SC improves by less than this fraction per 10 iterations (default 0.001)")
       ("sample-rate", po::value<int>(), "sample rate for the WAV when the dump does not tell it")
-      ("whole", po::bool_switch(), "read a large raw pair whole and search every frame (by default it is streamed: parameters from a probe of the first frames, audio written in chunks)")
+      ("whole", po::bool_switch(), "read a large raw or npy pair whole and search every frame (by default it is streamed: parameters from a probe of the first frames, audio written in chunks)")
       ("verbose,v", po::bool_switch(), "print the inference log on stderr")
       ("help,h", po::bool_switch(), "this help");
   return d;
