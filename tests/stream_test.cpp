@@ -50,6 +50,10 @@ namespace {
 
 struct Dump {
   std::string mag, phase;
+  void Remove() const {
+    std::remove(mag.c_str());
+    std::remove(phase.c_str());
+  }
 };
 
 // An npy file of float32 (version 1.0): shape (bins, frames), C order for data stored
@@ -153,19 +157,38 @@ std::vector<double> CommitAndRead(const StreamOutcome& s, const std::string& wav
   return y;
 }
 
+// The dump's magnitude and phase files as inputs (or phase first), at 16 kHz.
+RunOptions PairOptions(const Dump& d, bool phase_first = false) {
+  RunOptions ro;
+  ro.files = phase_first ? std::vector<std::string>{d.phase, d.mag} : std::vector<std::string>{d.mag, d.phase};
+  ro.sample_rate = 16000;
+  return ro;
+}
+
+// One dump through both paths with the same options: the whole-array path (RunInference and
+// Reconstruct) and the streamed one (SmallStream), which must not decline; its WAV read back.
+struct BothPaths {
+  RunResult whole;
+  StreamOutcome s;
+  std::vector<double> y;  // the streamed WAV's samples
+};
+
+BothPaths RunBothPaths(const std::string& name, const RunOptions& ro) {
+  BothPaths r;
+  r.whole = RunInference(ro);
+  Reconstruct(&r.whole);
+  const std::string wav = TempPath(name + ".wav");
+  r.s = RunStreamed(ro, SmallStream(wav));
+  BOOST_TEST_REQUIRE(r.s.used, name << ": declined: " << r.s.why);
+  r.y = CommitAndRead(r.s, wav);
+  return r;
+}
+
 void CheckAgainstWhole(const std::string& name, const DumpSpec& spec, bool phase_first = false) {
   const int n_fft = spec.n_fft, hop = spec.hop;
   std::vector<double> source;
   const Dump d = WriteDump(name, spec, &source);
-  RunOptions ro;
-  ro.files = phase_first ? std::vector<std::string>{d.phase, d.mag} : std::vector<std::string>{d.mag, d.phase};
-  ro.sample_rate = 16000;
-  RunResult whole = RunInference(ro);
-  Reconstruct(&whole);
-  const std::string wav = TempPath(name + ".wav");
-  StreamOutcome s = RunStreamed(ro, SmallStream(wav));
-  BOOST_TEST_REQUIRE(s.used, name << ": declined: " << s.why);
-  const std::vector<double> y = CommitAndRead(s, wav);
+  const auto& [whole, s, y] = RunBothPaths(name, PairOptions(d, phase_first));
   const StftParams& a = whole.inference.params;
   const StftParams& b = s.run.inference.params;
   BOOST_TEST(b.n_fft == n_fft);
@@ -189,8 +212,7 @@ void CheckAgainstWhole(const std::string& name, const DumpSpec& spec, bool phase
   if (!spec.npy)
     for (const NdArray& arr : s.run.arrays) BOOST_TEST(arr.info.header_bytes == 0u, arr.info.path);
   BOOST_TEST(s.run.stream_chunks > 70u);
-  std::remove(d.mag.c_str());
-  std::remove(d.phase.c_str());
+  d.Remove();
 }
 
 }  // namespace
@@ -234,16 +256,7 @@ BOOST_AUTO_TEST_CASE(level_chosen_on_the_whole_signal) {
   std::vector<double> x = TestSignal(16000 * 8, 7);
   for (size_t i = 0; i < x.size(); ++i) x[i] *= i < 32000 ? 0.002 : 2.5;
   const Dump d = WriteStft("level", x, 512, 128, false);
-  const std::string m = d.mag, p = d.phase;
-  RunOptions ro;
-  ro.files = {m, p};
-  ro.sample_rate = 16000;
-  RunResult whole = RunInference(ro);
-  Reconstruct(&whole);
-  const std::string wav = TempPath("level.wav");
-  const StreamOutcome s = RunStreamed(ro, SmallStream(wav));
-  BOOST_TEST_REQUIRE(s.used, s.why);
-  const std::vector<double> y = CommitAndRead(s, wav);
+  const auto& [whole, s, y] = RunBothPaths("level", PairOptions(d));
   BOOST_TEST_MESSAGE("level: whole " << whole.inference.gain_convention << ", streamed "
                                       << s.run.inference.gain_convention);
   BOOST_TEST(s.run.inference.gain_convention == whole.inference.gain_convention);
@@ -257,8 +270,7 @@ BOOST_AUTO_TEST_CASE(level_chosen_on_the_whole_signal) {
   bool remade = false;
   for (const std::string& line : s.run.inference.log.lines()) remade |= line.find("made again") != std::string::npos;
   BOOST_TEST(remade);  // the probe alone would have chosen another level
-  std::remove(m.c_str());
-  std::remove(p.c_str());
+  d.Remove();
 }
 
 // Frames with gaps between them (hop > n_fft, given as a hint: magnitudes cannot show a gap):
@@ -266,23 +278,14 @@ BOOST_AUTO_TEST_CASE(level_chosen_on_the_whole_signal) {
 BOOST_AUTO_TEST_CASE(gaps_between_frames) {
   std::vector<double> x = TestSignal(16000 * 8, 11);
   const Dump d = WriteStft("gaps", x, 512, 600, true);
-  const std::string m = d.mag, p = d.phase;
-  RunOptions ro;
-  ro.files = {m, p};
-  ro.sample_rate = 16000;
+  RunOptions ro = PairOptions(d);
   ro.hints.hop = 600;
-  RunResult whole = RunInference(ro);
-  Reconstruct(&whole);
-  const std::string wav = TempPath("gaps.wav");
-  const StreamOutcome s = RunStreamed(ro, SmallStream(wav));
-  BOOST_TEST_REQUIRE(s.used, s.why);
-  const std::vector<double> y = CommitAndRead(s, wav);
+  const auto& [whole, s, y] = RunBothPaths("gaps", ro);
   BOOST_TEST(s.run.inference.params.hop == 600);
   BOOST_TEST(y.size() == whole.signal.size());
   BOOST_TEST(SnrDb(whole.signal, y) > 120.0);
   BOOST_TEST(s.run.inference.uncovered > 0u);
-  std::remove(m.c_str());
-  std::remove(p.c_str());
+  d.Remove();
 }
 
 // Two seconds of digital silence first: the probe (64 frames here) grows until it holds frames
@@ -300,9 +303,7 @@ BOOST_AUTO_TEST_CASE(one_thread_and_two_give_the_same_samples) {
   DumpSpec spec;
   spec.center = true;
   const Dump d = WriteDump("threads", spec, &source);
-  RunOptions ro;
-  ro.files = {d.mag, d.phase};
-  ro.sample_rate = 16000;
+  const RunOptions ro = PairOptions(d);
   std::vector<std::vector<double>> outs;
   for (int threads : {1, 2}) {
     StreamOptions so = SmallStream(TempPath("threads.wav"));
@@ -312,8 +313,7 @@ BOOST_AUTO_TEST_CASE(one_thread_and_two_give_the_same_samples) {
     outs.push_back(CommitAndRead(s, so.wav_path));
   }
   BOOST_TEST(outs[0] == outs[1]);
-  std::remove(d.mag.c_str());
-  std::remove(d.phase.c_str());
+  d.Remove();
 }
 
 BOOST_AUTO_TEST_CASE(declines_what_it_cannot_do_exactly) {
@@ -321,9 +321,7 @@ BOOST_AUTO_TEST_CASE(declines_what_it_cannot_do_exactly) {
   DumpSpec spec;
   spec.frames_x_bins = true;
   const Dump d = WriteDump("decline", spec, &source);
-  RunOptions ro;
-  ro.files = {d.mag, d.phase};
-  ro.sample_rate = 16000;
+  RunOptions ro = PairOptions(d);
   // Small dumps take the whole path by default.
   StreamOptions so;
   so.wav_path = TempPath("decline.wav");
