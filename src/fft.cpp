@@ -46,6 +46,15 @@ void RealFft::Forward(const double* in, std::complex<double>* out) {
   std::memcpy(static_cast<void*>(out), plans_->spec, sizeof(fftw_complex) * bins());
 }
 
+double* RealFft::time_data() { return plans_->real; }
+std::complex<double>* RealFft::freq_data() { return reinterpret_cast<std::complex<double>*>(plans_->spec); }
+void RealFft::ForwardInPlace() { fftw_execute(plans_->forward); }
+void RealFft::InverseInPlace() {
+  plans_->spec[0][1] = 0.0;
+  if (n_ % 2 == 0) plans_->spec[n_ / 2][1] = 0.0;
+  fftw_execute(plans_->inverse);
+}
+
 void RealFft::Inverse(const std::complex<double>* in, double* out) {
   std::memcpy(plans_->spec, static_cast<const void*>(in), sizeof(fftw_complex) * bins());
   // A real signal's DC (and even-N Nyquist) bin is real; c2r assumes it.

@@ -29,6 +29,15 @@ class RealFft {
   // in: bins() values; out: size() samples (normalised by 1/N).
   void Inverse(const std::complex<double>* in, double* out);
 
+  // Zero-copy use for hot loops: fill time_data() and call ForwardInPlace() to get the bins in
+  // freq_data(); fill (or modify in place) freq_data() and call InverseInPlace() to get the
+  // samples in time_data(), NOT normalised (N times numpy's irfft; the DC and Nyquist imaginary
+  // parts are ignored). The buffers are FFTW-aligned and belong to this object.
+  double* time_data();
+  std::complex<double>* freq_data();
+  void ForwardInPlace();
+  void InverseInPlace();
+
  private:
   struct Plans;
   int n_;
