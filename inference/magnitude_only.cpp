@@ -136,7 +136,7 @@ PhaseRetrievalOptions ScoringOptions(int iterations) {
   o.iterations = iterations;
   o.tolerance = 0.0;
   o.raar_fraction = 0.0;
-  o.dc_repair = false;
+  o.flip_repair = false;
   o.threads = 1;
   return o;
 }

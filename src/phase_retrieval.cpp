@@ -24,6 +24,26 @@ namespace {
 using cd = std::complex<double>;
 constexpr double kPi = 3.14159265358979323846;
 
+// Hot loops, each compiled for AVX2/FMA as well as for the baseline and chosen at run time
+// (target_clones): written without branches so that they vectorise.
+#define SPECRECON_HOT __attribute__((target_clones("arch=x86-64-v3", "default")))
+
+SPECRECON_HOT void MultiplyInto(const double* x, const double* w, double* out, int n) {
+  for (int i = 0; i < n; ++i) out[i] = x[i] * w[i];
+}
+SPECRECON_HOT void MultiplyAdd(const double* x, const double* w, double* y, int n) {
+  for (int i = 0; i < n; ++i) y[i] += x[i] * w[i];
+}
+// sum_k (|c_k| - mag_k)^2 over interleaved (re, im) pairs.
+SPECRECON_HOT double FrameErrorKernel(const double* c, const double* mag, int bins) {
+  double e = 0.0;
+  for (int k = 0; k < bins; ++k) {
+    const double d = std::sqrt(c[2 * k] * c[2 * k] + c[2 * k + 1] * c[2 * k + 1]) - mag[k];
+    e += d * d;
+  }
+  return e;
+}
+
 // Runs fn(begin, end, slot) over [0, n) in `threads` contiguous chunks; the caller runs chunk 0
 // and one persistent worker per further chunk runs the others. Run() returns when all are done.
 class WorkerPool {
@@ -116,10 +136,9 @@ class Engine {
     for (double v : inv_norm_) cmax = std::max(cmax, v);
     const double eps = kTaperRegularisation * cmax;
     for (double& v : inv_norm_) v = v > 0.0 ? 1.0 / (v + eps) : 0.0;
-    for (int s = 0; s < pool_.slots(); ++s) {
-      fft_.push_back(std::make_unique<RealFft>(n_));
-      buf_.emplace_back(n_);
-    }
+    for (int s = 0; s < pool_.slots(); ++s) fft_.push_back(std::make_unique<RealFft>(n_));
+    w_scaled_.resize(n_);
+    for (int i = 0; i < n_; ++i) w_scaled_[i] = w_[i] / n_;  // the inverse FFT's 1/N folded in
     blocks_ = (frames + kBlock - 1) / kBlock;
     for (int b = 0; b < blocks_; ++b) {
       const int last = std::min(frames, (b + 1) * kBlock) - 1;
@@ -146,18 +165,30 @@ class Engine {
       }
     });
   }
-  void InverseFrame(const cd* spec, int m, int slot) {
-    std::vector<double>& buf = buf_[slot];
-    fft_[slot]->Inverse(spec, buf.data());
-    const int b = m / kBlock;
-    double* y = acc_[b].data() + static_cast<size_t>(m - b * kBlock) * hop_;
-    for (int i = 0; i < n_; ++i) y[i] += buf[i] * w_[i];
+  // The slot's spectrum buffer: ForwardFrame() leaves frame m's bins there, and InverseBuffer()
+  // transforms what the caller left there (kernels work in place).
+  cd* Buffer(int slot) { return fft_[slot]->freq_data(); }
+  // Frame m of x into Buffer(slot).
+  cd* ForwardFrame(int m, int slot) {
+    RealFft& f = *fft_[slot];
+    MultiplyInto(x_.data() + static_cast<size_t>(m) * hop_, w_.data(), f.time_data(), n_);
+    f.ForwardInPlace();
+    return f.freq_data();
   }
   void ForwardFrame(int m, cd* out, int slot) {
-    std::vector<double>& buf = buf_[slot];
-    const double* x = x_.data() + static_cast<size_t>(m) * hop_;
-    for (int i = 0; i < n_; ++i) buf[i] = x[i] * w_[i];
-    fft_[slot]->Forward(buf.data(), out);
+    const cd* c = ForwardFrame(m, slot);
+    std::copy(c, c + bins_, out);
+  }
+  // Inverse of Buffer(slot), windowed, added to frame m's place in its block's buffer.
+  void InverseBuffer(int m, int slot) {
+    RealFft& f = *fft_[slot];
+    f.InverseInPlace();
+    const int b = m / kBlock;
+    MultiplyAdd(f.time_data(), w_scaled_.data(), acc_[b].data() + static_cast<size_t>(m - b * kBlock) * hop_, n_);
+  }
+  void InverseFrame(const cd* spec, int m, int slot) {
+    std::copy(spec, spec + bins_, Buffer(slot));
+    InverseBuffer(m, slot);
   }
   void OverlapAdd() {
     const int segments = pool_.slots() * 4;
@@ -182,11 +213,10 @@ class Engine {
   int n_, hop_, frames_, bins_;
   size_t length_ = 0;
   int blocks_ = 0;
-  std::vector<double> w_, inv_norm_, x_;
+  std::vector<double> w_, w_scaled_, inv_norm_, x_;
   std::vector<std::vector<double>> acc_;
   WorkerPool pool_;
   std::vector<std::unique_ptr<RealFft>> fft_;
-  std::vector<std::vector<double>> buf_;
 };
 
 // P_B: the magnitude constraint on the stored bins; bins beyond them (a dropped Nyquist) free.
@@ -196,13 +226,10 @@ inline cd Project(cd t, double mag) {
   return a > 0.0 ? t * (mag / a) : cd(mag, 0.0);
 }
 
-// One frame of fast Griffin-Lim: t = c + alpha (c - prev) (t = c on the first iteration),
-// prev = c, p = P_B(t) on the `stored` bins and t beyond. Plain doubles (re, im interleaved) and
-// selects instead of branches, so that the compiler vectorises it; the same values as Project().
-void FglaFrame(const cd* c_in, cd* prev_io, cd* p_out, const double* mag, int stored, int bins, double alpha, bool first) {
-  const double* c = reinterpret_cast<const double*>(c_in);
-  double* prev = reinterpret_cast<double*>(prev_io);
-  double* p = reinterpret_cast<double*>(p_out);
+// One frame of fast Griffin-Lim, in place: c holds the STFT frame of the last estimate and
+// receives p: t = c + alpha (c - prev) (t = c on the first iteration), prev = c, p = P_B(t) on
+// the `stored` bins and t beyond. Interleaved (re, im) doubles; a zero t projects to (mag, 0).
+SPECRECON_HOT void FglaFrame(double* c, double* prev, const double* mag, int stored, int bins, double alpha, bool first) {
   const double a = first ? 0.0 : alpha;
   for (int k = 0; k < stored; ++k) {
     const double cr = c[2 * k], ci = c[2 * k + 1];
@@ -210,77 +237,46 @@ void FglaFrame(const cd* c_in, cd* prev_io, cd* p_out, const double* mag, int st
     prev[2 * k] = cr;
     prev[2 * k + 1] = ci;
     const double n2 = tr * tr + ti * ti;
-    const double g = n2 > 0.0 ? mag[k] / std::sqrt(n2) : 0.0;
-    p[2 * k] = n2 > 0.0 ? tr * g : mag[k];
-    p[2 * k + 1] = ti * g;
+    const double zero = static_cast<double>(n2 <= 0.0);
+    const double g = mag[k] / std::sqrt(n2 + zero);
+    c[2 * k] = (tr + zero) * g;
+    c[2 * k + 1] = ti * g;
   }
   for (int k = stored; k < bins; ++k) {
-    const cd t = c_in[k] + a * (c_in[k] - prev_io[k]);
-    prev_io[k] = c_in[k];
-    p_out[k] = t;
+    const double cr = c[2 * k], ci = c[2 * k + 1];
+    c[2 * k] = cr + a * (cr - prev[2 * k]);
+    c[2 * k + 1] = ci + a * (ci - prev[2 * k + 1]);
+    prev[2 * k] = cr;
+    prev[2 * k + 1] = ci;
   }
 }
 
-// Second-difference roughness sign choice for a real row |s_m| (the DC bin): the signs that make
-// sign*|s| smoothest (Viterbi over the pair of the last two signs).
-std::vector<int> SmoothSigns(const std::vector<double>& a) {
-  const size_t f = a.size();
-  std::vector<int> sig(f, 1);
-  if (f < 3) return sig;
-  const double inf = std::numeric_limits<double>::infinity();
-  double cost[4] = {0, 0, 0, 0};  // state = 2*prev + cur, 0 = minus, 1 = plus
-  std::vector<std::array<unsigned char, 4>> back(f);
-  for (size_t m = 2; m < f; ++m) {
-    double next[4] = {inf, inf, inf, inf};
-    for (int pc = 0; pc < 4; ++pc) {
-      const int p = pc >> 1, c = pc & 1;
-      for (int nx = 0; nx < 2; ++nx) {
-        const double d = (p ? 1 : -1) * a[m - 2] - 2.0 * (c ? 1 : -1) * a[m - 1] + (nx ? 1 : -1) * a[m];
-        const double v = cost[pc] + d * d;
-        const int to = c * 2 + nx;
-        if (v < next[to]) {
-          next[to] = v;
-          back[m][to] = static_cast<unsigned char>(pc);
-        }
-      }
-    }
-    std::copy(next, next + 4, cost);
-  }
-  int st = static_cast<int>(std::min_element(cost, cost + 4) - cost);
-  sig[f - 1] = (st & 1) ? 1 : -1;
-  sig[f - 2] = (st >> 1) ? 1 : -1;
-  for (size_t m = f - 1; m >= 2; --m) {
-    st = back[m][st];
-    sig[m - 2] = (st >> 1) ? 1 : -1;
-  }
-  return sig;
-}
-
-// One frame of RAAR: with pb = P_B(z) and r = 2 pb - z (the reflection whose inverse gave the
-// consistent q), z = beta/2 (2q - r + z) + (1 - beta) pb; then r_next = 2 P_B(z) - z for the
-// next inverse. Vectorisable like FglaFrame.
-void RaarFrame(const cd* q_in, cd* z_io, cd* r_out, const double* mag, int stored, int bins, double beta) {
-  const double* q = reinterpret_cast<const double*>(q_in);
-  double* z = reinterpret_cast<double*>(z_io);
-  double* r = reinterpret_cast<double*>(r_out);
+// One frame of RAAR, in place: q holds the consistent frame (the STFT of the inverse of the
+// reflection r = 2 P_B(z) - z) and receives the next reflection. With pb = P_B(z):
+// z = beta/2 (2q - r + z) + (1 - beta) pb; then r_next = 2 P_B(z) - z. Interleaved doubles.
+SPECRECON_HOT void RaarFrame(double* q, double* z, const double* mag, int stored, int bins, double beta) {
   for (int k = 0; k < stored; ++k) {
     double zr = z[2 * k], zi = z[2 * k + 1];
     double n2 = zr * zr + zi * zi;
-    double g = n2 > 0.0 ? mag[k] / std::sqrt(n2) : 0.0;
-    const double pr = n2 > 0.0 ? zr * g : mag[k], pi = zi * g;
+    double zero = static_cast<double>(n2 <= 0.0);
+    double g = mag[k] / std::sqrt(n2 + zero);
+    const double pr = (zr + zero) * g, pi = zi * g;
     const double rr = 2.0 * pr - zr, ri = 2.0 * pi - zi;
     zr = 0.5 * beta * (2.0 * q[2 * k] - rr + zr) + (1.0 - beta) * pr;
     zi = 0.5 * beta * (2.0 * q[2 * k + 1] - ri + zi) + (1.0 - beta) * pi;
     z[2 * k] = zr;
     z[2 * k + 1] = zi;
     n2 = zr * zr + zi * zi;
-    g = n2 > 0.0 ? mag[k] / std::sqrt(n2) : 0.0;
-    r[2 * k] = 2.0 * (n2 > 0.0 ? zr * g : mag[k]) - zr;
-    r[2 * k + 1] = 2.0 * zi * g - zi;
+    zero = static_cast<double>(n2 <= 0.0);
+    g = mag[k] / std::sqrt(n2 + zero);
+    q[2 * k] = 2.0 * (zr + zero) * g - zr;
+    q[2 * k + 1] = 2.0 * zi * g - zi;
   }
   for (int k = stored; k < bins; ++k) {  // free bins: P_B is the identity
-    z_io[k] = beta * q_in[k] + (1.0 - beta) * z_io[k];
-    r_out[k] = z_io[k];
+    z[2 * k] = beta * q[2 * k] + (1.0 - beta) * z[2 * k];
+    z[2 * k + 1] = beta * q[2 * k + 1] + (1.0 - beta) * z[2 * k + 1];
+    q[2 * k] = z[2 * k];
+    q[2 * k + 1] = z[2 * k + 1];
   }
 }
 
@@ -416,12 +412,10 @@ class Retriever {
  public:
   Retriever(const MagnitudeView& mag, const std::vector<double>& window, int hop,
             const PhaseRetrievalOptions& o)
-      : mag_(mag), eng_(window, hop, mag.frames, o.threads), o_(o) {
+      : mag_(mag), eng_(window, hop, mag.frames, o.threads), o_(o), window_(window), hop_(hop) {
     cells_ = static_cast<size_t>(mag.frames) * eng_.bins();
     c_.assign(cells_, cd(0.0, 0.0));
     err_.assign(mag.frames, 0.0);
-    scratch_a_.assign(std::max(1, o.threads), std::vector<cd>(eng_.bins()));
-    scratch_b_ = scratch_a_;
     for (size_t i = 0; i < static_cast<size_t>(mag.frames) * mag.bins; ++i) msq_ += mag.data[i] * mag.data[i];
   }
 
@@ -431,27 +425,18 @@ class Retriever {
   std::vector<std::pair<int, double>>& history() { return history_; }
 
   cd P(cd t, int m, int k) const { return k < mag_.bins ? Project(t, mag_.at(m, k)) : t; }
-  void Restore(const std::vector<cd>& c, double sc_lin) {
-    c_ = c;
-    sc_lin_ = sc_lin;
-  }
   // Inverse of P(spec) frame by frame into the engine's buffer.
   void InverseProjected(const std::vector<cd>& spec) {
     const int bins = eng_.bins();
     eng_.ForFrames(true, [&](int m, int slot) {
-      cd* p = scratch_a_[slot].data();
+      cd* p = eng_.Buffer(slot);
       const cd* t = spec.data() + static_cast<size_t>(m) * bins;
       for (int k = 0; k < bins; ++k) p[k] = P(t[k], m, k);
-      eng_.InverseFrame(p, m, slot);
+      eng_.InverseBuffer(m, slot);
     });
   }
   double FrameError(const cd* c, int m) const {
-    double e = 0.0;
-    for (int k = 0; k < mag_.bins; ++k) {
-      const double d = Abs(c[k]) - mag_.at(m, k);
-      e += d * d;
-    }
-    return e;
+    return FrameErrorKernel(reinterpret_cast<const double*>(c), mag_.data + static_cast<size_t>(m) * mag_.bins, mag_.bins);
   }
   double SumErr() const {
     double e = 0.0;
@@ -495,13 +480,11 @@ class Retriever {
       const bool check = (i + 1) % o_.check_every == 0 || i + 1 == iters;
       eng_.OverlapAdd();
       eng_.ForFrames(true, [&](int m, int slot) {
-        cd* c = scratch_a_[slot].data();
-        cd* p = scratch_b_[slot].data();
-        cd* cp = prev.data() + static_cast<size_t>(m) * bins;
-        eng_.ForwardFrame(m, c, slot);
+        cd* c = eng_.ForwardFrame(m, slot);
         if (check) err_[m] = FrameError(c, m);  // SC only where it is looked at
-        FglaFrame(c, cp, p, mag_.data + static_cast<size_t>(m) * mag_.bins, mag_.bins, bins, alpha, first);
-        eng_.InverseFrame(p, m, slot);
+        FglaFrame(reinterpret_cast<double*>(c), reinterpret_cast<double*>(prev.data() + static_cast<size_t>(m) * bins),
+                  mag_.data + static_cast<size_t>(m) * mag_.bins, mag_.bins, bins, alpha, first);
+        eng_.InverseBuffer(m, slot);
       });
       first = false;
       ++used_;
@@ -524,10 +507,10 @@ class Retriever {
     const double beta = o_.raar_beta;
     auto inverse_reflection = [&]() {  // r = 2 P(z) - z into the frame buffer
       eng_.ForFrames(true, [&](int m, int slot) {
-        cd* r = scratch_a_[slot].data();
+        cd* r = eng_.Buffer(slot);
         const cd* zm = z.data() + static_cast<size_t>(m) * bins;
         for (int k = 0; k < bins; ++k) r[k] = 2.0 * P(zm[k], m, k) - zm[k];
-        eng_.InverseFrame(r, m, slot);
+        eng_.InverseBuffer(m, slot);
       });
     };
     auto projected = [&]() {
@@ -546,12 +529,10 @@ class Retriever {
     for (int i = 0; i < iters; ++i) {
       eng_.OverlapAdd();
       eng_.ForFrames(true, [&](int m, int slot) {
-        cd* q = scratch_a_[slot].data();
-        cd* r = scratch_b_[slot].data();
-        cd* zm = z.data() + static_cast<size_t>(m) * bins;
-        eng_.ForwardFrame(m, q, slot);
-        RaarFrame(q, zm, r, mag_.data + static_cast<size_t>(m) * mag_.bins, mag_.bins, bins, beta);
-        eng_.InverseFrame(r, m, slot);
+        cd* q = eng_.ForwardFrame(m, slot);
+        RaarFrame(reinterpret_cast<double*>(q), reinterpret_cast<double*>(z.data() + static_cast<size_t>(m) * bins),
+                  mag_.data + static_cast<size_t>(m) * mag_.bins, mag_.bins, bins, beta);
+        eng_.InverseBuffer(m, slot);
       });
       ++used_;
       if ((i + 1) % check == 0 || i + 1 == iters) {
@@ -570,43 +551,111 @@ class Retriever {
     return best_pz;
   }
 
-  // The DC bin of a real signal's STFT is real: its sign may flip only where |X_0| dips. Frames
-  // whose sign disagrees with the smoothest signed DC row (per stretch between silences, after
-  // aligning the stretch's overall sign) are flipped. Returns the repaired c_, or empty if none.
-  std::vector<cd> RepairDc() const {
-    const int frames = mag_.frames, bins = eng_.bins();
-    std::vector<double> dc(frames);
-    double dmax = 0.0;
-    for (int m = 0; m < frames; ++m) dmax = std::max(dmax, dc[m] = mag_.at(m, 0));
-    if (!(dmax > 0.0)) return {};
-    const std::vector<int> sig = SmoothSigns(dc);
-    const double thr = 1e-3 * dmax;
-    std::vector<cd> out = c_;
-    int flips = 0;
-    for (int m = 0; m < frames;) {
-      if (dc[m] < thr) {
-        ++m;
-        continue;
+  // Sign-flip repair. Projections often settle where one region of the time-frequency plane
+  // (a formant, a partial's stretch) has the opposite sign to its neighbours: the region's
+  // border then runs through a valley of small magnitudes, where the error is, and no small step
+  // removes it. Candidate regions are the connected components of {M > level} for a ladder of
+  // levels, ranked by the error in the ring just outside them; each of the best is tried by
+  // negating it and running fast Griffin-Lim on the frames around it, against the same run
+  // without the flip. Flips that lower that local error are kept in c_. Returns the flips kept;
+  // *work counts the iterations spent, in units of whole-spectrogram iterations.
+  struct FlipOutcome {
+    int tried = 0, kept = 0;
+  };
+  FlipOutcome FlipRepair(int candidates, int sub_iterations, double* work) {
+    const int frames = mag_.frames, kb = mag_.bins, bins = eng_.bins();
+    const size_t cells = static_cast<size_t>(frames) * kb;
+    double mmax = 0.0;
+    for (size_t i = 0; i < cells; ++i) mmax = std::max(mmax, mag_.data[i]);
+    if (!(mmax > 0.0)) return {};
+    std::vector<double> e(cells);
+    for (int m = 0; m < frames; ++m)
+      for (int k = 0; k < kb; ++k) {
+        const double d = Abs(c_[static_cast<size_t>(m) * bins + k]) - mag_.at(m, k);
+        e[static_cast<size_t>(m) * kb + k] = d * d;
       }
-      int e = m;
-      double agree = 0.0, disagree = 0.0;
-      while (e < frames && dc[e] >= thr) {
-        const int cur = out[static_cast<size_t>(e) * bins].real() < 0.0 ? -1 : 1;
-        (cur == sig[e] ? agree : disagree) += dc[e];
-        ++e;
-      }
-      const int align = agree >= disagree ? 1 : -1;
-      for (int j = m; j < e; ++j) {
-        cd& v = out[static_cast<size_t>(j) * bins];
-        const int cur = v.real() < 0.0 ? -1 : 1;
-        if (cur != align * sig[j]) {
-          v = -v;
-          ++flips;
+    struct Region {
+      std::vector<size_t> cells;  // indices into the magnitude (m * kb + k)
+      int first = 0, last = 0;
+      double score = 0.0;
+    };
+    std::vector<Region> regions;
+    std::vector<int> stamp(cells, -1), ring(cells, -1);
+    std::vector<size_t> stack;
+    int id = 0;
+    for (int level = 0; level < 8; ++level) {
+      const double thr = mmax * std::pow(10.0, -(12.0 + 4.0 * level) / 20.0);
+      std::fill(stamp.begin(), stamp.end(), -1);
+      for (size_t seed = 0; seed < cells; ++seed) {
+        if (stamp[seed] >= 0 || !(mag_.data[seed] > thr)) continue;
+        Region r;
+        stamp[seed] = id;
+        stack.assign(1, seed);
+        while (!stack.empty()) {
+          const size_t i = stack.back();
+          stack.pop_back();
+          r.cells.push_back(i);
+          const int m = static_cast<int>(i / kb), k = static_cast<int>(i % kb);
+          const size_t nb[4] = {m > 0 ? i - kb : cells, m + 1 < frames ? i + kb : cells, k > 0 ? i - 1 : cells,
+                                k + 1 < kb ? i + 1 : cells};
+          for (size_t j : nb)
+            if (j < cells && stamp[j] != id && mag_.data[j] > thr) {
+              stamp[j] = id;
+              stack.push_back(j);
+            }
         }
+        if (r.cells.size() >= 4 && r.cells.size() * 2 < cells) {
+          r.first = frames;
+          r.last = 0;
+          for (size_t i : r.cells) {
+            const int m = static_cast<int>(i / kb), k = static_cast<int>(i % kb);
+            r.first = std::min(r.first, m);
+            r.last = std::max(r.last, m);
+            for (int dm = -2; dm <= 2; ++dm)
+              for (int dk = -2; dk <= 2; ++dk) {
+                const int mm = m + dm, kk = k + dk;
+                if (mm < 0 || mm >= frames || kk < 0 || kk >= kb) continue;
+                const size_t j = static_cast<size_t>(mm) * kb + kk;
+                if (stamp[j] == id || ring[j] == id) continue;
+                ring[j] = id;
+                r.score += e[j];
+              }
+          }
+          regions.push_back(std::move(r));
+        }
+        ++id;
       }
-      m = e;
     }
-    if (flips == 0) return {};
+    std::sort(regions.begin(), regions.end(), [](const Region& a, const Region& b) { return a.score > b.score; });
+    const int q = (eng_.n() + hop_ - 1) / hop_;
+    PhaseRetrievalOptions so = o_;
+    so.threads = 1;
+    so.progress = false;
+    FlipOutcome out;
+    std::vector<std::pair<size_t, size_t>> seen;  // (size, first cell) of regions tried
+    for (const Region& r : regions) {
+      if (out.tried >= candidates) break;
+      const std::pair<size_t, size_t> key(r.cells.size(), *std::min_element(r.cells.begin(), r.cells.end()));
+      if (std::find(seen.begin(), seen.end(), key) != seen.end()) continue;
+      seen.push_back(key);
+      ++out.tried;
+      const int a = std::max(0, r.first - 2 * q), b = std::min(frames, r.last + 1 + 2 * q);
+      MagnitudeView sub{mag_.data + static_cast<size_t>(a) * kb, b - a, kb};
+      std::vector<cd> t0(c_.begin() + static_cast<size_t>(a) * bins, c_.begin() + static_cast<size_t>(b) * bins);
+      std::vector<cd> t1 = t0;
+      for (size_t i : r.cells) {
+        const int m = static_cast<int>(i / kb), k = static_cast<int>(i % kb);
+        t1[static_cast<size_t>(m - a) * bins + k] *= -1.0;
+      }
+      Retriever base(sub, window_, hop_, so), flipped(sub, window_, hop_, so);
+      base.Fgla(t0, sub_iterations, false, sub_iterations);
+      flipped.Fgla(t1, sub_iterations, false, sub_iterations);
+      *work += 2.0 * sub_iterations * (b - a) / frames;
+      if (flipped.ScLin() < base.ScLin() * 0.95) {
+        for (size_t i : r.cells) c_[(i / kb) * bins + i % kb] *= -1.0;
+        ++out.kept;
+      }
+    }
     return out;
   }
 
@@ -627,9 +676,10 @@ class Retriever {
   MagnitudeView mag_;
   Engine eng_;
   PhaseRetrievalOptions o_;
+  std::vector<double> window_;
+  int hop_;
   size_t cells_ = 0;
   std::vector<cd> c_;
-  std::vector<std::vector<cd>> scratch_a_, scratch_b_;  // per thread slot
   std::vector<double> err_;
   double msq_ = 0.0;
   double sc_lin_ = 1.0;
@@ -663,44 +713,32 @@ PhaseRetrievalResult RetrievePhase(const MagnitudeView& mag, const std::vector<d
   }
   res.pghi_db = ToDb(r.Evaluate(start));
   const int raar = total >= 40 ? static_cast<int>(std::lround(options.raar_fraction * total)) : 0;
-  char method[160];
+  char method[200];
   std::snprintf(method, sizeof method, "%s%s + fast Griffin-Lim (alpha %.2f)%s", options.pghi_start ? "PGHI" : "zero phase",
-                raar > 0 ? (" + RAAR (beta " + std::to_string(options.raar_beta).substr(0, 4) + ")").c_str() : "",
-                options.momentum, options.dc_repair ? " with DC sign repair" : "");
+                raar > 0 ? (" + RAAR (beta " + std::to_string(options.raar_beta).substr(0, 5) + ")").c_str() : "",
+                options.momentum, options.flip_repair ? " with sign-flip repair of regions" : "");
   res.method = method;
   if (raar > 0) start = r.Raar(start, raar, total);
-  // Fast Griffin-Lim in up to three stages with a DC sign repair between them; a repair is kept
-  // only if the stage after it ends lower than the stage before it.
+  // Fast Griffin-Lim in three stages with a sign-flip repair before the second and, if that one
+  // kept a flip, before the third (one stage when the repair is off or the budget is small).
   const int fgla_total = total - r.used();
-  const int stages = options.dc_repair && fgla_total >= 60 ? 3 : 1;
-  const double share[3] = {0.4, 0.3, 0.3};
-  bool stalled = false, rejected = false;
+  const int stages = options.flip_repair && fgla_total >= 60 ? 3 : 1;
+  bool stalled = false;
   for (int s = 0; s < stages; ++s) {
     const bool last = s == stages - 1;
-    const int budget = last ? total - r.used() : static_cast<int>(share[s] * fgla_total);
+    const int budget = last ? total - r.used() : fgla_total / stages;
     if (budget <= 0) break;
-    std::vector<cd> saved;
-    double before = 0.0;
-    if (s > 0 && !rejected) {  // a rejected repair would only be tried again
-      std::vector<cd> repaired = r.RepairDc();
-      if (!repaired.empty()) {
-        saved = r.c();
-        before = r.ScLin();
-        start = std::move(repaired);
-      } else {
-        start = r.c();
+    if (s > 0) {
+      if (s == 1 || res.flips_kept > 0) {
+        double work = 0.0;
+        const auto f = r.FlipRepair(options.flip_candidates, options.flip_iterations, &work);
+        res.flips_tried += f.tried;
+        res.flips_kept += f.kept;
+        res.flip_work += work;
       }
-    } else if (s > 0) {
       start = r.c();
     }
     stalled = r.Fgla(start, budget, true, total);
-    if (!saved.empty()) {
-      if (r.ScLin() <= before) ++res.dc_repairs;
-      else {
-        r.Restore(saved, before);  // the repair did not help: back to the state before it
-        rejected = true;
-      }
-    }
     if (stalled && last) break;
   }
   if (options.progress) std::fprintf(stderr, "\n");
@@ -721,6 +759,8 @@ std::string PhaseRetrievalOptions::Validate() const {
   if (!(momentum >= 0.0 && momentum < 1.5)) return "momentum = " + std::to_string(momentum) + ". Violated: 0 <= momentum < 1.5";
   if (!(raar_beta > 0.0 && raar_beta <= 1.0)) return "raar_beta = " + std::to_string(raar_beta) + ". Violated: 0 < raar_beta <= 1";
   if (!(raar_fraction >= 0.0 && raar_fraction <= 1.0)) return "raar_fraction = " + std::to_string(raar_fraction) + ". Violated: 0 <= raar_fraction <= 1";
+  if (flip_candidates < 0) return "flip_candidates = " + std::to_string(flip_candidates) + ". Violated: flip_candidates >= 0";
+  if (flip_iterations < 1) return "flip_iterations = " + std::to_string(flip_iterations) + ". Violated: flip_iterations >= 1";
   if (threads < 1) return "threads = " + std::to_string(threads) + ". Violated: threads >= 1";
   return "";
 }

@@ -4,7 +4,11 @@
 // then projections between the magnitude constraint and the set of consistent spectrograms
 // refine it: relaxed averaged alternating reflections (RAAR, which leaves the local minima that
 // Griffin-Lim stalls in) followed by fast Griffin-Lim (Perraudin, Balazs, Sondergaard 2013,
-// momentum 0.99), with a repair of sign flips of the real DC bin between stages.
+// momentum 0.99) in stages, with a sign-flip repair between them: projections often settle
+// with one region of the time-frequency plane (a formant, a partial's stretch) negated against
+// its neighbours, the border running through a valley of small magnitudes where no small step
+// removes it; regions bounded by such valleys are negated on trial and kept when that lowers
+// the error around them (Retriever::FlipRepair in the .cpp says how).
 //
 // Conventions are those of src/stft.h: frame m is the FFT (size n_fft) of x[m*hop + n] * w[n],
 // phase referred to the frame start, one-sided, frame-major (bin k of frame m at m*bins + k),
@@ -52,10 +56,12 @@ struct PhaseRetrievalOptions {
                              // stage's end is the retrieval's)
   int check_every = 10;
   double momentum = 0.99;    // fast Griffin-Lim alpha
-  double raar_beta = 0.95;   // RAAR relaxation
-  double raar_fraction = 0.2;  // share of the iterations spent in RAAR before fast Griffin-Lim
+  double raar_beta = 0.99;   // RAAR relaxation
+  double raar_fraction = 0.4;  // share of the iterations spent in RAAR before fast Griffin-Lim
   bool pghi_start = true;    // false: zero phase start
-  bool dc_repair = true;     // repair sign flips of the DC bin between stages
+  bool flip_repair = true;   // try negating regions between fast Griffin-Lim stages (below)
+  int flip_candidates = 8;   // regions tried per repair
+  int flip_iterations = 20;  // fast Griffin-Lim iterations of each local trial
   int threads = 2;
   bool progress = false;     // one updating line on stderr (callers pass isatty(2))
 
@@ -75,7 +81,9 @@ struct PhaseRetrievalResult {
   double pghi_db = 0.0;        // SC of the PGHI start alone
   int iterations = 0;          // projection iterations done
   bool stalled = false;        // stopped by the tolerance before the iteration limit
-  int dc_repairs = 0;          // DC sign repairs kept
+  int flips_tried = 0;         // regions tried by the sign-flip repair
+  int flips_kept = 0;          // regions negated because that lowered the local error
+  double flip_work = 0.0;      // the repair's local iterations, in whole-spectrogram iterations
   std::vector<std::pair<int, double>> history;  // (iteration, SC dB) at each check
   std::string method;          // e.g. "PGHI + RAAR(beta 0.9) + fast Griffin-Lim(alpha 0.99)"
 };

@@ -103,7 +103,7 @@ BOOST_AUTO_TEST_CASE(fast_griffin_lim_reduces_sc_monotonically_within_noise) {
   PhaseRetrievalOptions o;
   o.iterations = 150;
   o.raar_fraction = 0.0;
-  o.dc_repair = false;
+  o.flip_repair = false;
   o.tolerance = 0.0;
   o.check_every = 10;
   const PhaseRetrievalResult r = RetrievePhase(s.view(), s.window, s.hop, s.lambda, o);
