@@ -301,15 +301,15 @@ PeakShape PeakShapeFamily(const std::vector<double>& frames, int n_frames, int b
     spec.length = win_length;
     const std::vector<double> w = MakeWindow(spec);
     // The family's curve: (asymmetry, width) for delta in [-0.5, 0.5], asymmetry increasing.
-    const int grid = 201;
+    const int grid = 101;
     std::vector<double> asym(grid), width(grid);
     for (int g = 0; g < grid; ++g) {
       const double delta = -0.5 + static_cast<double>(g) / (grid - 1);
       double mag[3];
       for (int j = -1; j <= 1; ++j) {
-        std::complex<double> sum = 0.0;
-        const double f0 = (j - delta) / n_fft;
-        for (int i = 0; i < win_length; ++i) sum += w[i] * std::polar(1.0, -2.0 * kPi * f0 * i);
+        std::complex<double> sum = 0.0, z = 1.0;
+        const std::complex<double> step = std::polar(1.0, -2.0 * kPi * (j - delta) / n_fft);
+        for (int i = 0; i < win_length; ++i, z *= step) sum += w[i] * z;
         mag[j + 1] = std::abs(sum);
       }
       const double l = mag[0] / mag[1], r = mag[2] / mag[1];

@@ -556,8 +556,9 @@ class Retriever {
   // border then runs through a valley of small magnitudes, where the error is, and no small step
   // removes it. Candidate regions are the connected components of {M > level} for a ladder of
   // levels, ranked by the error in the ring just outside them; each of the best is tried by
-  // negating it and running fast Griffin-Lim on the frames around it, against the same run
-  // without the flip. Flips that lower that local error are kept in c_. Returns the flips kept;
+  // negating it and running fast Griffin-Lim on the frames around it (2 * sub_iterations),
+  // against the same frames without the flip (sub_iterations). Flips that lower that local error
+  // by 5% are kept in c_; regions whose frames overlap a kept flip's wait for the next repair.
   // *work counts the iterations spent, in units of whole-spectrogram iterations.
   struct FlipOutcome {
     int tried = 0, kept = 0;
@@ -633,13 +634,18 @@ class Retriever {
     so.progress = false;
     FlipOutcome out;
     std::vector<std::pair<size_t, size_t>> seen;  // (size, first cell) of regions tried
+    std::vector<std::pair<int, int>> kept_ranges;  // frames [a, b) of the trials of kept flips
     for (const Region& r : regions) {
       if (out.tried >= candidates) break;
       const std::pair<size_t, size_t> key(r.cells.size(), *std::min_element(r.cells.begin(), r.cells.end()));
       if (std::find(seen.begin(), seen.end(), key) != seen.end()) continue;
       seen.push_back(key);
-      ++out.tried;
       const int a = std::max(0, r.first - 2 * q), b = std::min(frames, r.last + 1 + 2 * q);
+      // Frames around a kept flip are unsettled until the next stage: a trial there would be
+      // judged against that, not against a settled state.
+      if (std::any_of(kept_ranges.begin(), kept_ranges.end(), [&](const std::pair<int, int>& k) { return a < k.second && k.first < b; }))
+        continue;
+      ++out.tried;
       MagnitudeView sub{mag_.data + static_cast<size_t>(a) * kb, b - a, kb};
       std::vector<cd> t0(c_.begin() + static_cast<size_t>(a) * bins, c_.begin() + static_cast<size_t>(b) * bins);
       std::vector<cd> t1 = t0;
@@ -648,11 +654,14 @@ class Retriever {
         t1[static_cast<size_t>(m - a) * bins + k] *= -1.0;
       }
       Retriever base(sub, window_, hop_, so), flipped(sub, window_, hop_, so);
+      // The flip leaves fresh inconsistency along the region's border, which takes longer to
+      // settle than the unflipped state (already settled) needs to show its level.
       base.Fgla(t0, sub_iterations, false, sub_iterations);
-      flipped.Fgla(t1, sub_iterations, false, sub_iterations);
-      *work += 2.0 * sub_iterations * (b - a) / frames;
+      flipped.Fgla(t1, 2 * sub_iterations, false, 2 * sub_iterations);
+      *work += 3.0 * sub_iterations * (b - a) / frames;
       if (flipped.ScLin() < base.ScLin() * 0.95) {
         for (size_t i : r.cells) c_[(i / kb) * bins + i % kb] *= -1.0;
+        kept_ranges.push_back({a, b});
         ++out.kept;
       }
     }

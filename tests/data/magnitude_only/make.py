@@ -3,18 +3,24 @@
 
     /usr/bin/python3 tests/data/magnitude_only/make.py      (from the repository root)
 
-Writes four cases next to this script, each a raw little-endian float32 file in the tool's own
+Writes seven cases next to this script, each a raw little-endian float32 file in the tool's own
 layout (bins x frames, as scipy.signal.stft and torch.stft return it) plus truth.json:
   scipy_hann512_hop128   |scipy.signal.stft(x, fs, nperseg=512, noverlap=384)|      hop = L/4
   scipy_hann512_hop256   |scipy.signal.stft(x, fs, nperseg=512, noverlap=256)|      hop = L/2
   torch_power512_hop128  |torch.stft(x, 512, 128, window=hann_window(512))|^2       hop = L/4
   torch_power512_hop256  |torch.stft(x, 512, 256, window=hann_window(512))|^2       hop = L/2
+  scipy_blackman512_hop256      |scipy.signal.stft(x, fs, 'blackman', 512, noverlap=256)|  (speech16k)
+  torch_power_hamming512_hop128 |torch.stft(x, 512, 128, window=hamming_window(512))|^2   (noisy22k)
+  scipy_chord_hamming1024_hop256 |scipy.signal.stft(x, 48000, 'hamming', 1024, noverlap=768)| of a
+                                 1 s plucked chord made by sox
 x is 0.6 s of samples/source/speech16k.wav (scipy) or 0.45 s of samples/source/noisy22k.wav
-(torch), as float64 int16/32768 (torch: float32). Deterministic; 250 KB in all.
-Needs python3-numpy, python3-scipy, python3-torch.
+(torch), as float64 int16/32768 (torch: float32); the last two use the whole recordings.
+Deterministic; about 1 MB in all.
+Needs python3-numpy, python3-scipy, python3-torch, sox.
 """
 import json
 import os
+import subprocess
 
 import numpy as np
 import scipy.io.wavfile
@@ -66,6 +72,44 @@ def main():
             "n_fft": 512, "hop": hop, "win_length": 512,
             "window": {"family": "hann", "param": None, "symmetric": False, "offset": 0},
             "center": True, "pad_mode": "reflect", "magnitude_scale": "power"})
+    # Other families (the window is told apart by the shape of spectral peaks): whole recordings.
+    fs, x = load("speech16k.wav", 0, 26001)
+    z = scipy.signal.stft(x, fs, window="blackman", nperseg=512, noverlap=256)[2]
+    write("scipy_blackman512_hop256", np.abs(z), {
+        "producer": "scipy.signal.stft",
+        "call": "np.abs(scipy.signal.stft(x, fs, window='blackman', nperseg=512, noverlap=256)[2])",
+        "source": "samples/source/speech16k.wav", "sample_rate": fs,
+        "n_fft": 512, "hop": 256, "win_length": 512,
+        "window": {"family": "blackman", "param": None, "symmetric": False, "offset": 0},
+        "center": True, "pad_mode": "constant", "magnitude_scale": "linear"})
+    fs, x = load("noisy22k.wav", 0, 30871)
+    xt = torch.from_numpy(x.astype(np.float32))
+    z = torch.stft(xt, n_fft=512, hop_length=128, window=torch.hamming_window(512), center=True,
+                   pad_mode="reflect", return_complex=True)
+    write("torch_power_hamming512_hop128", (z.abs() ** 2).numpy(), {
+        "producer": "torch.stft",
+        "call": "torch.stft(x, n_fft=512, hop_length=128, window=torch.hamming_window(512), center=True, "
+                "pad_mode='reflect', return_complex=True).abs()**2",
+        "source": "samples/source/noisy22k.wav", "sample_rate": fs,
+        "n_fft": 512, "hop": 128, "win_length": 512,
+        "window": {"family": "hamming", "param": None, "symmetric": False, "offset": 0},
+        "center": True, "pad_mode": "reflect", "magnitude_scale": "power"})
+    # Sustained tones (a plucked chord from sox, 48 kHz): every bin's time series is smooth, which
+    # once made small divisors of the length look like the bin count.
+    wav = os.path.join(HERE, "chord48k.wav")
+    subprocess.run(["sox", "-R", "-D", "-n", "-r", "48000", "-b", "16", "-c", "1", wav, "synth", "1.0",
+                    "pluck", "C3", "pluck", "E3", "pluck", "G3", "pluck", "C4", "remix", "-", "gain", "-6"], check=True)
+    fs, x = scipy.io.wavfile.read(wav)
+    os.remove(wav)
+    x = x.astype(np.float64) / 32768.0
+    z = scipy.signal.stft(x, fs, window="hamming", nperseg=1024, noverlap=768)[2]
+    write("scipy_chord_hamming1024_hop256", np.abs(z), {
+        "producer": "scipy.signal.stft",
+        "call": "np.abs(scipy.signal.stft(x, fs, window='hamming', nperseg=1024, noverlap=768)[2])",
+        "source": "sox -R -n -r 48000 -c 1 synth 1.0 pluck C3 pluck E3 pluck G3 pluck C4 remix - gain -6",
+        "sample_rate": fs, "n_fft": 1024, "hop": 256, "win_length": 1024,
+        "window": {"family": "hamming", "param": None, "symmetric": False, "offset": 0},
+        "center": True, "pad_mode": "constant", "magnitude_scale": "linear"})
 
 
 if __name__ == "__main__":
