@@ -484,7 +484,7 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
       le.runner_up_score = 1.0 - le.score;
     }
     le.note = "period of the flat stream " + std::to_string(lay.layout == Layout::kFramesXBins ? lay.bins : lay.frames) +
-              " (log-magnitude correlation above its neighbouring lags by " + std::to_string(lay.correlation).substr(0, 5) + ")";
+              " (correlation of the differenced log-magnitudes above its neighbouring lags by " + std::to_string(lay.correlation).substr(0, 5) + ")";
     r.evidence["layout"] = le;
   }
 
@@ -657,8 +657,10 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
   const double t_infer = since(t_start);
   const auto t_retrieval = std::chrono::steady_clock::now();
   PhaseRetrievalResult pr = RetrievePhase(view, r.frame_window, chosen.hop, GaussianEquivalentLambda(chosen.window), ro);
-  log.Addf("magnitude-only: retrieval %s: %d iterations, SC %.2f dB (PGHI alone %.2f dB); parameters took %.3f s, retrieval %.3f s",
-           pr.method.c_str(), pr.iterations, pr.spectral_convergence_db, pr.pghi_db, t_infer, since(t_retrieval));
+  log.Addf("magnitude-only: retrieval %s: %d iterations, SC %.2f dB (PGHI alone %.2f dB); sign-flip repair: %d of %d regions "
+           "negated (%.0f iterations' work); parameters took %.3f s, retrieval %.3f s",
+           pr.method.c_str(), pr.iterations, pr.spectral_convergence_db, pr.pghi_db, pr.flips_kept, pr.flips_tried, pr.flip_work,
+           t_infer, since(t_retrieval));
   r.spectral_convergence_db = pr.spectral_convergence_db;
   r.retrieval_method = pr.method;
   r.retrieval_iterations = pr.iterations;

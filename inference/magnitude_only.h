@@ -4,10 +4,11 @@
 // left is the magnitude's own structure and how consistent a short phase retrieval
 // (src/phase_retrieval.h, on an excerpt of the loudest frames) gets under each hypothesis:
 //   - bin count: the flat stream repeats every frame (bins_x_frames: every bin's time series);
-//     the divisor of its length whose lag correlates the log-magnitudes most above the lags
-//     beside it is that period; each period gives two orientations;
-//   - orientation: the bin count that makes a conventional n_fft (powers of two, 2^k*3|5|...),
-//     bins_x_frames (what scipy, torch and librosa return) on a tie, a short retrieval after;
+//     the divisors of its length whose lag correlates the differenced log-magnitudes most above
+//     the lags beside it are candidate periods (5 kept); each period gives two orientations;
+//   - orientation: the bin count that makes a conventional n_fft (powers of two, 2^k*3|5|...;
+//     less below 64), bins_x_frames (what scipy, torch and librosa return) on a tie, a short
+//     retrieval after;
 //   - magnitude scale: runs of 8 adjacent bins of a linear |X| have (mean)^2/(mean square)
 //     near 0.81, of |X|^2 near 0.53 (measured on scipy and torch dumps); the reading nearest
 //     0.81 wins (log readings of non-negative data only when neither plain one fits);
@@ -17,8 +18,11 @@
 //     count; T(a) = SC(every other) - SC(consecutive) stays positive below the true hop and
 //     falls to about 0 at it. The hop where T falls most is taken, among hops at which
 //     consecutive frames reach within 15 dB of the best;
-//   - window family: the SC of a short retrieval at that hop (Hann unless another family is
-//     better by 1.5 dB, 4 dB at a hop of half the window), the hop scanned again under it;
+//   - window family: first the shape of spectral peaks (their two neighbours lie on a curve
+//     fixed by the family; PeakShapeFamily in the .cpp): when that is clear it is the prior,
+//     otherwise Hann, and the hop is scanned under the prior; then the SC of a short retrieval
+//     at that hop, where another family replaces the prior only by 1.5 dB (4 dB at a hop of
+//     half the window), the hop scanned again under it;
 //   - win_length: where the frames' autocorrelation (inverse FFT of |X|^2) vanishes, which it
 //     does when n_fft >= 2 win_length; otherwise n_fft (assumed);
 //   - n_fft: the bin count allows 2(bins-1), 2 bins - 1 or 2 bins (Nyquist dropped); the most

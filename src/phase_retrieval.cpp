@@ -775,9 +775,11 @@ std::string PhaseRetrievalOptions::Validate() const {
 }
 
 int DefaultIterations(int n_fft, int hop) {
-  // Measured (scripts/bench_phase_retrieval): speech at redundancy 4 passes -40 dB after about
-  // 300 iterations of this schedule and gains little after 450; higher redundancy converges in
-  // fewer iterations of a costlier kind. The tolerance usually stops it earlier.
+  // Measured (scripts/bench_phase_retrieval): with this schedule (RAAR 40%, fast Griffin-Lim in
+  // three stages with the sign-flip repair between them) speech, a sentence and noisy speech at
+  // redundancy 4 end at -43 to -44 dB after 400 iterations, in less time than a numpy fast
+  // Griffin-Lim needs for 100. The repair's local runs come on top (up to about half as many
+  // whole-spectrogram iterations again). The tolerance may stop the last stage earlier.
   (void)n_fft;
   (void)hop;
   return 400;
