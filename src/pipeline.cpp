@@ -133,6 +133,17 @@ RunResult RunInference(const RunOptions& options) {
   if (roles.main.empty())
     ThrowBadInput(files.front(), "holds no array that can be a spectrogram (only " +
                                      std::to_string(run.arrays.size()) + " small arrays)");
+  // What was read, first in the log (and in the log shown on failure): before the spectrogram
+  // arrays are moved to inference.
+  std::vector<std::string> reading;
+  for (const NdArray& a : run.arrays) {
+    char buf[512];
+    std::snprintf(buf, sizeof buf, "read %s: %s %s %s, %zu values, header %llu bytes, score %.3f%s%s",
+                  a.info.path.c_str(), a.info.format.c_str(), a.info.dtype.c_str(), a.info.byte_order.c_str(),
+                  a.size(), static_cast<unsigned long long>(a.info.header_bytes), a.info.score,
+                  a.info.runner_up.empty() ? "" : ", runner-up ", a.info.runner_up.c_str());
+    reading.push_back(buf);
+  }
   std::vector<NdArray> main;
   for (int idx : roles.main) main.push_back(std::move(run.arrays[idx]));
   if (roles.real_part && roles.imag_part && main.size() == 2 && main[0].size() == main[1].size()) {
@@ -155,16 +166,6 @@ RunResult RunInference(const RunOptions& options) {
     run.sample_rate_note = "read from " + roles.sample_rate_from;
   }
   if (options.sample_rate) hints.sample_rate = options.sample_rate;
-  // What was read, first in the log (and in the log shown on failure).
-  std::vector<std::string> reading;
-  for (const NdArray& a : run.arrays) {
-    char buf[512];
-    std::snprintf(buf, sizeof buf, "read %s: %s %s %s, %zu values, header %llu bytes, score %.3f%s%s",
-                  a.info.path.c_str(), a.info.format.c_str(), a.info.dtype.c_str(), a.info.byte_order.c_str(),
-                  a.size(), static_cast<unsigned long long>(a.info.header_bytes), a.info.score,
-                  a.info.runner_up.empty() ? "" : ", runner-up ", a.info.runner_up.c_str());
-    reading.push_back(buf);
-  }
   for (const std::string& note : roles.notes) reading.push_back(note);
   for (size_t i = 0; i < run.array_roles.size(); ++i)
     if (run.array_roles[i] != "spectrogram" && run.array_roles[i] != "complex")

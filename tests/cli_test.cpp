@@ -102,6 +102,17 @@ BOOST_AUTO_TEST_CASE(inconsistent_dump_exits_4_with_candidates) {
   BOOST_CHECK(!fs::exists(out_wav));
 }
 
+BOOST_AUTO_TEST_CASE(verbose_log_says_what_was_read) {
+  // The "read" lines are written before the spectrogram arrays move on to inference (they once
+  // said "read :   , 0 values"), on success and in the log shown with a failure.
+  const Outcome ok = Run("infer " + kSample + "spectrogram.bin " + kSample + "phases.bin -v");
+  BOOST_CHECK_EQUAL(ok.code, 0);
+  BOOST_CHECK_MESSAGE(ok.err.find("read " + kSample + "spectrogram.bin: raw float32 little, 26445 values") != std::string::npos, ok.err);
+  const Outcome bad = Run("infer --magnitude " + kSample + "spectrogram.bin --phase " + kSample + "spectrogram.bin -v");
+  BOOST_CHECK_EQUAL(bad.code, 4);
+  BOOST_CHECK_MESSAGE(bad.err.find("26445 values") != std::string::npos, bad.err);
+}
+
 BOOST_AUTO_TEST_CASE(unwritable_output_exits_5) {
   const Outcome o = Run("reconstruct " + kSample + "spectrogram.bin " + kSample +
                         "phases.bin -o /nonexistent-dir/out.wav");
