@@ -55,7 +55,7 @@ void ProcessSet(const BatchOptions& o, std::mutex* mat_lock, SetOutcome* r) {
     // A large raw or npy pair streams (src/stream.h), its WAV written as it is made; one worker
     // thread per set when several sets run at once. MAT files are read one set at a time.
     StreamedOrWholeOptions how;
-    how.may_stream = !HasMatFile(r->set);
+    how.may_stream = !o.whole && !HasMatFile(r->set);
     if (!how.may_stream) how.inference_lock = mat_lock;
     how.stream.wav_path = wav;
     how.stream.threads = o.jobs == 1 ? 0 : 1;

@@ -34,6 +34,7 @@ struct BatchOptions {
   RunOptions run;       // hints, raw hints, sample rate and WAV format for every set (files unused)
   bool progress = false;  // draw the progress bar (the CLI passes StderrIsTerminal())
   bool force = false;     // replace existing outputs; otherwise any existing one fails the batch (exit 5)
+  bool whole = false;     // --whole: no set streams (src/stream.h)
 };
 
 struct SetOutcome {

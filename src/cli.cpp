@@ -334,6 +334,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
       b.run = p.run;
       b.progress = StderrIsTerminal();
       b.force = p.force;
+      b.whole = p.whole;
       return RunBatch(b, out, err).exit_code;
     }
 

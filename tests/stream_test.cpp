@@ -383,6 +383,21 @@ BOOST_AUTO_TEST_CASE(command_line_streams_large_dumps) {
     std::remove(wav.c_str());
     std::remove(report.c_str());
   }
+  // batch streams its large sets too, and honours --whole.
+  const std::string manifest = TempPath("cli_sets.txt"), out_dir = TempPath("cli_batch");
+  std::ofstream(manifest) << "big: " << m << " " << p << "\n";
+  for (const char* mode : {"", " --whole"}) {
+    const std::string cmd = std::string(SPECRECON_BINARY) + " batch " + manifest + " -o " + out_dir + " --force --jobs 1" +
+                            " --sample-rate 16000" + mode + " >/dev/null 2>&1";
+    BOOST_TEST_REQUIRE(std::system(cmd.c_str()) == 0, cmd);
+    std::ifstream in(out_dir + "/big.json");
+    std::stringstream text;
+    text << in.rdbuf();
+    BOOST_TEST((text.str().find("\"streamed\"") != std::string::npos) == std::string(mode).empty(), "batch mode '" << mode << "'");
+  }
+  for (const char* f : {"/big.json", "/big.wav", "/summary.json", "/summary.csv"}) std::remove((out_dir + f).c_str());
+  std::remove(out_dir.c_str());
+  std::remove(manifest.c_str());
   const double agree = SnrDb(outs[1], outs[0]), recovered = SnrDb(source, outs[0], 256, source.size() - 512);
   BOOST_TEST_MESSAGE("command line: streamed vs whole " << agree << " dB, vs source " << recovered << " dB");
   BOOST_TEST(outs[0].size() == outs[1].size());
