@@ -581,6 +581,7 @@ class Retriever {
       double score = 0.0;
     };
     std::vector<Region> regions;
+    const size_t keep = 4 * static_cast<size_t>(std::max(1, candidates));
     std::vector<int> stamp(cells, -1), ring(cells, -1);
     std::vector<size_t> stack;
     int id = 0;
@@ -622,7 +623,15 @@ class Retriever {
                 r.score += e[j];
               }
           }
-          regions.push_back(std::move(r));
+          // Only the best few are kept (their cell lists would otherwise add up to several
+          // times the spectrogram on a long dump).
+          if (regions.size() < keep) {
+            regions.push_back(std::move(r));
+          } else {
+            auto worst = std::min_element(regions.begin(), regions.end(),
+                                          [](const Region& x, const Region& y) { return x.score < y.score; });
+            if (r.score > worst->score) *worst = std::move(r);
+          }
         }
         ++id;
       }
