@@ -337,7 +337,9 @@ PeakShape PeakShapeFamily(const std::vector<double>& frames, int n_frames, int b
   // 512 and 1024 at hops of a quarter and a half; speech, a sentence, noisy speech, a chirp):
   // right on all. Adjacent families are about 0.15 apart in ln p10; a margin of half that is
   // asked (the margins below it, 0.011-0.074, were on short or noisy recordings), and 30 peaks.
-  out.decisive = out.peaks >= 30 && out.runner_up - out.distance >= 0.075;
+  // And the chosen family must fit: its p10 within 10% of 1 (decaying partials, a plucked chord,
+  // broaden every peak, and then the wider family only looks better: 0.13-0.14 there).
+  out.decisive = out.peaks >= 30 && out.runner_up - out.distance >= 0.075 && out.distance <= 0.1;
   return out;
 }
 
@@ -523,7 +525,7 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
   const PeakShape shape = PeakShapeFamily(frames, static_cast<int>(lay.frames), bins, n, base.window.length);
   log.Addf("magnitude-only: peak shape over %d peaks: %s (|ln p10 excess| %.3f), runner-up %s (%.3f)%s", shape.peaks,
            WindowFamilyName(shape.family), shape.distance, WindowFamilyName(shape.runner_up_family), shape.runner_up,
-           shape.decisive ? "" : ": not decisive, Hann is the prior");
+           shape.decisive ? "" : ": not decisive (30 peaks, a margin of 0.075 and a fit within 0.1 are asked), Hann is the prior");
   const WindowFamily prior = shape.decisive ? shape.family : WindowFamily::kHann;
   if (!hints.window) base.window.family = prior;
   struct HopScan {
