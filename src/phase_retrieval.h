@@ -60,7 +60,7 @@ struct PhaseRetrievalOptions {
   double raar_fraction = 0.4;  // share of the iterations spent in RAAR before fast Griffin-Lim
   bool pghi_start = true;    // false: zero phase start
   bool flip_repair = true;   // try negating regions between fast Griffin-Lim stages (below)
-  int flip_candidates = 8;   // regions tried per repair
+  int flip_candidates = 8;   // regions tried by the first repair (the second tries half)
   int flip_iterations = 20;  // fast Griffin-Lim iterations of each local trial
   int threads = 2;
   bool progress = false;     // one updating line on stderr (callers pass isatty(2))
