@@ -83,6 +83,19 @@ struct DumpSpec {
   double silent_seconds = 0.0;  // digital silence before the signal
 };
 
+// x's STFT with a periodic Hann window of n_fft at hop (frame-start phase, no padding),
+// flattened into magnitude and phase in the given layout.
+Spectrogram FlatHannStft(const std::vector<double>& x, int n_fft, int hop, bool frames_x_bins, std::vector<double>* mag,
+                         std::vector<double>* ph) {
+  WindowSpec w;
+  w.family = WindowFamily::kHann;
+  w.length = n_fft;
+  w.symmetric = false;
+  Spectrogram s = Stft(x, PlaceWindow(MakeWindow(w), n_fft, 0), hop);
+  Flatten(s, frames_x_bins, mag, ph);
+  return s;
+}
+
 Dump WriteDump(const std::string& name, const DumpSpec& spec, std::vector<double>* source) {
   const int n_fft = spec.n_fft, hop = spec.hop;
   const bool center = spec.center, frames_x_bins = spec.frames_x_bins, db = spec.db, f64 = spec.f64, npy = spec.npy;
@@ -100,13 +113,8 @@ Dump WriteDump(const std::string& name, const DumpSpec& spec, std::vector<double
     }
     x = padded;
   }
-  WindowSpec w;
-  w.family = WindowFamily::kHann;
-  w.length = n_fft;
-  w.symmetric = false;
-  const Spectrogram s = Stft(x, PlaceWindow(MakeWindow(w), n_fft, 0), hop);
   std::vector<double> mag, ph;
-  Flatten(s, frames_x_bins, &mag, &ph);
+  const Spectrogram s = FlatHannStft(x, n_fft, hop, frames_x_bins, &mag, &ph);
   if (db)
     for (double& v : mag) v = 20.0 * std::log10(v);
   if (spec.degrees)
@@ -128,13 +136,8 @@ Dump WriteDump(const std::string& name, const DumpSpec& spec, std::vector<double
 // x's STFT (Hann periodic n_fft, hop, frame-start phase, no padding) written as raw float32
 // magnitude and phase files in the given layout.
 Dump WriteStft(const std::string& name, const std::vector<double>& x, int n_fft, int hop, bool frames_x_bins) {
-  WindowSpec w;
-  w.family = WindowFamily::kHann;
-  w.length = n_fft;
-  w.symmetric = false;
-  const Spectrogram spec = Stft(x, PlaceWindow(MakeWindow(w), n_fft, 0), hop);
   std::vector<double> mag, ph;
-  Flatten(spec, frames_x_bins, &mag, &ph);
+  FlatHannStft(x, n_fft, hop, frames_x_bins, &mag, &ph);
   Dump d{TempPath(name + "_mag.f32"), TempPath(name + "_phase.f32")};
   WriteBinary<float>(d.mag, mag);
   WriteBinary<float>(d.phase, ph);
