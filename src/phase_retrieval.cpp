@@ -582,6 +582,7 @@ class Retriever {
     };
     std::vector<Region> regions;
     const size_t keep = 4 * static_cast<size_t>(std::max(1, candidates));
+    constexpr int kMaxSpan = 512;
     std::vector<int> stamp(cells, -1), ring(cells, -1);
     std::vector<size_t> stack;
     int id = 0;
@@ -606,13 +607,17 @@ class Retriever {
               stack.push_back(j);
             }
         }
-        if (r.cells.size() >= 4 && r.cells.size() * 2 < cells) {
-          r.first = frames;
-          r.last = 0;
+        r.first = frames;
+        r.last = 0;
+        for (size_t i : r.cells) {
+          r.first = std::min(r.first, static_cast<int>(i / kb));
+          r.last = std::max(r.last, static_cast<int>(i / kb));
+        }
+        // Defects are local (a formant, a partial's stretch); a region longer than kMaxSpan
+        // frames would make each trial cost as much as that many whole iterations of a long dump.
+        if (r.cells.size() >= 4 && r.cells.size() * 2 < cells && r.last - r.first < kMaxSpan) {
           for (size_t i : r.cells) {
             const int m = static_cast<int>(i / kb), k = static_cast<int>(i % kb);
-            r.first = std::min(r.first, m);
-            r.last = std::max(r.last, m);
             for (int dm = -2; dm <= 2; ++dm)
               for (int dk = -2; dk <= 2; ++dk) {
                 const int mm = m + dm, kk = k + dk;
