@@ -1,0 +1,120 @@
+#!/usr/bin/python3
+"""Magnitude-only inference matrix: dumps written by scipy.signal.stft (|Z|, zero-padded) and
+torch.stft (|Z|^2, reflect-centred) with Hann, Hamming and Blackman windows at hops of a quarter
+and half the window, raw float32 in the tools' own layout (bins x frames), no phase file.
+`specrecon infer DUMP --json --sample-rate FS` (no other hint) must give n_fft, hop, win_length
+and window family exactly. Prints one line per dump and the count.
+
+    bench/magnitude_only_matrix.py SPECRECON WORKDIR [set]
+
+set "tuned" (default): samples/source/speech16k.wav and noisy22k.wav, a 7.1 s espeak-ng sentence
+(made here as scripts/bench_phase_retrieval makes it) and a chirp with noise; n_fft 512 and 1024
+(96 dumps). set "fresh": recordings not used while the inference was tuned: a 44.1 kHz female
+espeak-ng voice, 8 kHz German espeak-ng speech, a 48 kHz plucked chord from sox; n_fft 256/512
+at 8-16 kHz, 1024/2048 above (72 dumps). Needs python3-numpy, python3-scipy, python3-torch,
+espeak-ng and sox (scripts/setup --samples).
+"""
+import json
+import os
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import scipy.io.wavfile
+import scipy.signal as sg
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SOURCE = os.path.join(HERE, "..", "samples", "source")
+
+
+def sh(*cmd):
+    subprocess.run(cmd, check=True, capture_output=True)
+
+
+def read(path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fs, x = scipy.io.wavfile.read(path)
+    if x.ndim > 1:
+        x = x[:, 0]
+    return fs, x.astype(np.float64) / 32768.0
+
+
+def sources(work, which):
+    out = {}
+    if which == "tuned":
+        out["speech16k"] = read(os.path.join(SOURCE, "speech16k.wav"))
+        out["noisy22k"] = read(os.path.join(SOURCE, "noisy22k.wav"))
+        s22 = os.path.join(work, "sentence22k.wav")
+        s16 = os.path.join(work, "sentence16k.wav")
+        sh("espeak-ng", "-v", "en-us", "-s", "170", "-w", s22,
+           "The birch canoe slid on the smooth planks. Glue the sheet to the dark blue background. "
+           "It is easy to tell the depth of a well.")
+        sh("sox", "-R", "-D", s22, "-r", "16000", "-c", "1", "-b", "16", "-e", "signed-integer", s16, "rate", "-v", "16000")
+        out["sentence16k"] = read(s16)
+        fs = 16000
+        t = np.arange(int(1.3 * fs)) / fs
+        rng = np.random.default_rng(5)
+        x = (0.3 * sg.chirp(t, 200, t[-1], 3000) + 0.1 * np.sin(2 * np.pi * 440 * t) * (1 + np.sin(2 * np.pi * 2 * t))
+             + 0.01 * rng.standard_normal(len(t)))
+        out["chirp16k"] = (fs, x)
+    else:
+        v1, v1k = os.path.join(work, "v1.wav"), os.path.join(work, "female44k.wav")
+        sh("espeak-ng", "-v", "en-us+f3", "-s", "150", "-w", v1,
+           "Please call Stella. Ask her to bring these things with her from the store.")
+        sh("sox", "-R", "-D", v1, "-r", "44100", "-b", "16", v1k)
+        out["female44k"] = read(v1k)
+        chord = os.path.join(work, "chord48k.wav")
+        sh("sox", "-R", "-D", "-n", "-r", "48000", "-b", "16", "-c", "1", chord, "synth", "2.0",
+           "pluck", "C3", "pluck", "E3", "pluck", "G3", "pluck", "C4", "remix", "-", "gain", "-6")
+        out["chord48k"] = read(chord)
+        v2, v2k = os.path.join(work, "v2.wav"), os.path.join(work, "german8k.wav")
+        sh("espeak-ng", "-v", "de", "-s", "180", "-w", v2, "Der schnelle braune Fuchs springt über den faulen Hund.")
+        sh("sox", "-R", "-D", v2, "-r", "8000", "-b", "16", v2k)
+        out["german8k"] = read(v2k)
+    return out
+
+
+def main():
+    if len(sys.argv) < 3:
+        raise SystemExit(__doc__)
+    exe, work = sys.argv[1], sys.argv[2]
+    which = sys.argv[3] if len(sys.argv) > 3 else "tuned"
+    os.makedirs(work, exist_ok=True)
+    torch_windows = {"hann": torch.hann_window, "hamming": torch.hamming_window, "blackman": torch.blackman_window}
+    total = fails = 0
+    for name, (fs, x) in sources(work, which).items():
+        sizes = (512, 1024) if which == "tuned" else ((1024, 2048) if fs > 30000 else (256, 512))
+        for family in ("hann", "hamming", "blackman"):
+            for n in sizes:
+                for hop in (n // 4, n // 2):
+                    for tool in ("scipy", "torch"):
+                        if tool == "scipy":
+                            m = np.abs(sg.stft(x, fs, window=family, nperseg=n, noverlap=n - hop)[2])
+                        else:
+                            z = torch.stft(torch.from_numpy(x.astype(np.float32)), n_fft=n, hop_length=hop,
+                                           window=torch_windows[family](n), center=True, pad_mode="reflect",
+                                           return_complex=True)
+                            m = (z.abs() ** 2).numpy()
+                        dump = os.path.join(work, f"{name}_{tool}_{family}{n}_hop{hop}.f32")
+                        m.astype("<f4").tofile(dump)
+                        p = subprocess.run([exe, "infer", dump, "--json", "--sample-rate", str(fs)],
+                                           capture_output=True, text=True)
+                        total += 1
+                        if p.returncode != 0:
+                            fails += 1
+                            print(f"FAIL {os.path.basename(dump)}: exit {p.returncode}", flush=True)
+                            continue
+                        s = json.loads(p.stdout)["stft"]
+                        got = (s["n_fft"], s["hop"], s["win_length"], s["window"]["family"])
+                        ok = got == (n, hop, n, family)
+                        fails += not ok
+                        print(f"{'ok  ' if ok else 'FAIL'} {os.path.basename(dump)} {got}", flush=True)
+                        os.remove(dump)
+    print(f"{total - fails} of {total} exact")
+
+
+if __name__ == "__main__":
+    main()
