@@ -155,7 +155,7 @@ class Engine {
   WorkerPool& pool() { return pool_; }
 
   // fn(m, slot) for every frame, in parallel over blocks, in frame order within a block. With
-  // `inverse`, each block's buffer is cleared first (fn then calls InverseFrame for each frame).
+  // `inverse`, each block's buffer is cleared first (fn then calls InverseBuffer for each frame).
   void ForFrames(bool inverse, const std::function<void(int, int)>& fn) {
     pool_.Run(blocks_, [&](int b0, int b1, int slot) {
       for (int b = b0; b < b1; ++b) {
@@ -185,10 +185,6 @@ class Engine {
     f.InverseInPlace();
     const int b = m / kBlock;
     MultiplyAdd(f.time_data(), w_scaled_.data(), acc_[b].data() + static_cast<size_t>(m - b * kBlock) * hop_, n_);
-  }
-  void InverseFrame(const cd* spec, int m, int slot) {
-    std::copy(spec, spec + bins_, Buffer(slot));
-    InverseBuffer(m, slot);
   }
   void OverlapAdd() {
     const int segments = pool_.slots() * 4;
@@ -416,7 +412,10 @@ class Retriever {
     cells_ = static_cast<size_t>(mag.frames) * eng_.bins();
     c_.assign(cells_, cd(0.0, 0.0));
     err_.assign(mag.frames, 0.0);
-    for (size_t i = 0; i < static_cast<size_t>(mag.frames) * mag.bins; ++i) msq_ += mag.data[i] * mag.data[i];
+    for (size_t i = 0; i < static_cast<size_t>(mag.frames) * mag.bins; ++i) {
+      msq_ += mag.data[i] * mag.data[i];
+      mmax_ = std::max(mmax_, mag.data[i]);
+    }
   }
 
   int used() const { return used_; }
@@ -566,8 +565,7 @@ class Retriever {
   FlipOutcome FlipRepair(int candidates, int sub_iterations, double* work) {
     const int frames = mag_.frames, kb = mag_.bins, bins = eng_.bins();
     const size_t cells = static_cast<size_t>(frames) * kb;
-    double mmax = 0.0;
-    for (size_t i = 0; i < cells; ++i) mmax = std::max(mmax, mag_.data[i]);
+    const double mmax = mmax_;
     if (!(mmax > 0.0)) return {};
     std::vector<double> e(cells);
     for (int m = 0; m < frames; ++m)
@@ -705,6 +703,7 @@ class Retriever {
   std::vector<cd> c_;
   std::vector<double> err_;
   double msq_ = 0.0;
+  double mmax_ = 0.0;  // the largest magnitude
   double sc_lin_ = 1.0;
   int used_ = 0;
   std::vector<std::pair<int, double>> history_;
