@@ -263,7 +263,7 @@ struct PeakShape {
   double distance = 0.0;     // |ln p10| of the chosen family
   double runner_up = 0.0;    // |ln p10| of the next family
   WindowFamily runner_up_family = WindowFamily::kHann;
-  bool decisive = false;     // enough peaks and a clear margin
+  bool decisive = false;     // enough peaks, a clear margin and a close fit
 };
 
 PeakShape PeakShapeFamily(const std::vector<double>& frames, int n_frames, int bins, int n_fft, int win_length) {
@@ -522,8 +522,10 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
   }
   // The family the peaks' shape points to, when it is clear, is the prior of the family choice
   // below (Hann otherwise: scipy's, torch's and librosa's default) and the hop scan runs under it.
-  const PeakShape shape = PeakShapeFamily(frames, static_cast<int>(lay.frames), bins, n, base.window.length);
-  log.Addf("magnitude-only: peak shape over %d peaks: %s (|ln p10 excess| %.3f), runner-up %s (%.3f)%s", shape.peaks,
+  // (Not needed when the window is given.)
+  const PeakShape shape = hints.window ? PeakShape() : PeakShapeFamily(frames, static_cast<int>(lay.frames), bins, n, base.window.length);
+  if (!hints.window)
+    log.Addf("magnitude-only: peak shape over %d peaks: %s (|ln p10 excess| %.3f), runner-up %s (%.3f)%s", shape.peaks,
            WindowFamilyName(shape.family), shape.distance, WindowFamilyName(shape.runner_up_family), shape.runner_up,
            shape.decisive ? "" : ": not decisive (30 peaks, a margin of 0.075 and a fit within 0.1 are asked), Hann is the prior");
   const WindowFamily prior = shape.decisive ? shape.family : WindowFamily::kHann;
