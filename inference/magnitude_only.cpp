@@ -337,8 +337,8 @@ PeakShape PeakShapeFamily(const std::vector<double>& frames, int n_frames, int b
   // 512 and 1024 at hops of a quarter and a half; speech, a sentence, noisy speech, a chirp):
   // right on all. Adjacent families are about 0.15 apart in ln p10; a margin of half that is
   // asked (the margins below it, 0.011-0.074, were on short or noisy recordings), and 30 peaks.
-  // And the chosen family must fit: its p10 within 10% of 1 (decaying partials, a plucked chord,
-  // broaden every peak, and then the wider family only looks better: 0.13-0.14 there).
+  // And the chosen family must fit: its p10 within 10% of 1 (a linear plucked chord read as
+  // power, square roots of Hann peaks, looked most like Blackman at 0.13-0.14).
   out.decisive = out.peaks >= 30 && out.runner_up - out.distance >= 0.075 && out.distance <= 0.1;
   return out;
 }
@@ -403,6 +403,37 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
   }
   std::stable_sort(scale_rank.begin(), scale_rank.end());
   r.magnitude_scale = scale_rank[0].second;
+  // The patch ratio reads noise-like spectra; the spectra of tonal sounds (few partials, each a
+  // copy of the window's main lobe) give ratios far from both references (a plucked chord,
+  // linear |X|: 0.63-0.75), and then the power reading could win. The shape of spectral peaks
+  // tells the two readings apart there: under the right one the peaks fit a window family
+  // (|ln p10 excess| 0.04-0.10, PeakShapeFamily below), under the wrong one they are a square
+  // or a square root of such a shape (0.10-0.90; only sqrt|Hamming| resembles Blackman). The
+  // other plain reading replaces the patch ratio's when its peaks fit within 0.1 and the
+  // chosen one's do not, by half.
+  bool scale_by_peaks = false;
+  double peak_fit[2] = {0.0, 0.0};
+  if (!hints.magnitude_scale && scale_rank.size() > 1 && (r.magnitude_scale == "linear" || r.magnitude_scale == "power")) {
+    const std::string other = r.magnitude_scale == "linear" ? "power" : "linear";
+    const LayoutCandidate& l0 = layouts[scale_layout];
+    const int b0 = static_cast<int>(l0.bins), n0 = 2 * (b0 - 1);
+    if (n0 >= 16) {
+      const PeakShape now = PeakShapeFamily(ToFrames(MagnitudeToLinear(array.values, r.magnitude_scale), l0), static_cast<int>(l0.frames), b0, n0, n0);
+      const PeakShape alt = PeakShapeFamily(ToFrames(MagnitudeToLinear(array.values, other), l0), static_cast<int>(l0.frames), b0, n0, n0);
+      peak_fit[0] = now.distance, peak_fit[1] = alt.distance;
+      log.Addf("magnitude-only: peak shape under the %s reading: %s fits within %.3f (%d peaks); under the %s reading: %s within %.3f (%d peaks)",
+               r.magnitude_scale.c_str(), WindowFamilyName(now.family), now.distance, now.peaks, other.c_str(),
+               WindowFamilyName(alt.family), alt.distance, alt.peaks);
+      if (now.peaks >= 30 && alt.peaks >= 30 && alt.distance <= 0.1 && now.distance > 0.1 && alt.distance < 0.5 * now.distance) {
+        for (size_t i = 0; i < scale_rank.size(); ++i)
+          if (scale_rank[i].second == other) std::rotate(scale_rank.begin(), scale_rank.begin() + i, scale_rank.begin() + i + 1);
+        r.magnitude_scale = other;
+        scale_by_peaks = true;
+        std::swap(peak_fit[0], peak_fit[1]);
+        log.Addf("magnitude-only: the %s reading is taken: its peaks fit a window, the patch ratio's choice does not", other.c_str());
+      }
+    }
+  }
   {
     Evidence e;
     e.source = hints.magnitude_scale ? "given" : "inferred";
@@ -410,6 +441,12 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
     e.score = 1.0 - scale_rank[0].first;
     e.metric = "1 - |median over 8-bin runs of (mean)^2/(mean square) - 0.81| (0..1; the statistic is 0.81 for a linear |X|, 0.53 for |X|^2)";
     if (scale_rank.size() > 1) e.has_runner_up = true, e.runner_up_value = scale_rank[1].second, e.runner_up_score = 1.0 - scale_rank[1].first;
+    if (scale_by_peaks) {
+      e.score = -peak_fit[0];
+      e.runner_up_score = -peak_fit[1];
+      e.metric = "-|ln p10| of the spectral peaks' width over the best window family's (0 = a perfect fit); the patch ratio "
+                 "(noise-like spectra) was overruled because the peaks fit a window only under this reading";
+    }
     r.evidence["magnitude_scale"] = e;
   }
   const std::vector<double> lin = MagnitudeToLinear(array.values, r.magnitude_scale);
