@@ -11,7 +11,8 @@ set "tuned" (default): samples/source/speech16k.wav and noisy22k.wav, a 7.1 s es
 (made here as scripts/bench_phase_retrieval makes it) and a chirp with noise; n_fft 512 and 1024
 (96 dumps). set "fresh": recordings not used while the inference was tuned: a 44.1 kHz female
 espeak-ng voice, 8 kHz German espeak-ng speech, a 48 kHz plucked chord from sox; n_fft 256/512
-at 8-16 kHz, 1024/2048 above (72 dumps). Needs python3-numpy, python3-scipy, python3-torch,
+at 8-16 kHz, 1024/2048 above (72 dumps). set "n256": samples/source speech16k and noisy22k at
+n_fft 256 (scipy's default), where voiced harmonics lie closer than a main lobe (24 dumps). Needs python3-numpy, python3-scipy, python3-torch,
 espeak-ng and sox (scripts/setup --samples).
 """
 import json
@@ -44,6 +45,10 @@ def read(path):
 
 def sources(work, which):
     out = {}
+    if which == "n256":
+        out["speech16k"] = read(os.path.join(SOURCE, "speech16k.wav"))
+        out["noisy22k"] = read(os.path.join(SOURCE, "noisy22k.wav"))
+        return out
     if which == "tuned":
         out["speech16k"] = read(os.path.join(SOURCE, "speech16k.wav"))
         out["noisy22k"] = read(os.path.join(SOURCE, "noisy22k.wav"))
@@ -86,7 +91,10 @@ def main():
     torch_windows = {"hann": torch.hann_window, "hamming": torch.hamming_window, "blackman": torch.blackman_window}
     total = fails = 0
     for name, (fs, x) in sources(work, which).items():
-        sizes = (512, 1024) if which == "tuned" else ((1024, 2048) if fs > 30000 else (256, 512))
+        if which == "n256":
+            sizes = (256,)
+        else:
+            sizes = (512, 1024) if which == "tuned" else ((1024, 2048) if fs > 30000 else (256, 512))
         for family in ("hann", "hamming", "blackman"):
             for n in sizes:
                 for hop in (n // 4, n // 2):
