@@ -343,6 +343,18 @@ PeakShape PeakShapeFamily(const std::vector<double>& frames, int n_frames, int b
   return out;
 }
 
+// Voiced harmonics (80-250 Hz apart) lie closer than a main lobe when bins are wider than about
+// 50 Hz (speech at n_fft 256 and 16-22 kHz: 1.3-1.8 bins apart); spectral "peaks" are then
+// their beats, and the narrow ones made Hann look like Hamming and Blackman like Hann,
+// decisively (6 of 12 scipy dumps of speech16k and noisy22k). The peak-shape test was right
+// with bins of 8-47 Hz (8-48 kHz, n_fft 256-2048). Without a sample rate 16 kHz is assumed,
+// the commonest rate of speech dumps.
+constexpr double kMaxBinHz = 50.0, kAssumedRate = 16000.0;
+double BinHz(const Hints& hints, int n_fft) {
+  return (hints.sample_rate ? static_cast<double>(*hints.sample_rate) : kAssumedRate) / std::max(1, n_fft);
+}
+bool PeaksMayBePartials(const Hints& hints, int n_fft) { return BinHz(hints, n_fft) <= kMaxBinHz; }
+
 }  // namespace
 
 InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, const MagnitudeOnlyOptions& opt) {
@@ -410,16 +422,23 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
   // (|ln p10 excess| 0.04-0.10, PeakShapeFamily below), under the wrong one they are a square
   // or a square root of such a shape (0.10-0.90; only sqrt|Hamming| resembles Blackman). The
   // other plain reading replaces the patch ratio's when its peaks fit within 0.1 and the
-  // chosen one's do not, by half.
+  // chosen one's do not, by half; and only where the patch ratio itself is in doubt (its
+  // choice more than kPatchDoubt from 0.81; speech gave 0.77-0.84) and where the peaks can be
+  // partials (PeaksMayBePartials: unresolved harmonics of speech at n_fft 256 and 16 kHz fit
+  // Hann under the power reading of a linear Hamming dump whose ratio was 0.797).
+  const double kPatchDoubt = 0.06;
   bool scale_by_peaks = false;
   double peak_fit[2] = {0.0, 0.0};
-  if (!hints.magnitude_scale && scale_rank.size() > 1 && (r.magnitude_scale == "linear" || r.magnitude_scale == "power")) {
+  std::vector<double> lin = MagnitudeToLinear(array.values, r.magnitude_scale);
+  if (!hints.magnitude_scale && scale_rank.size() > 1 && (r.magnitude_scale == "linear" || r.magnitude_scale == "power") &&
+      scale_rank[0].first > kPatchDoubt) {
     const std::string other = r.magnitude_scale == "linear" ? "power" : "linear";
     const LayoutCandidate& l0 = layouts[scale_layout];
     const int b0 = static_cast<int>(l0.bins), n0 = 2 * (b0 - 1);
-    if (n0 >= 16) {
-      const PeakShape now = PeakShapeFamily(ToFrames(MagnitudeToLinear(array.values, r.magnitude_scale), l0), static_cast<int>(l0.frames), b0, n0, n0);
-      const PeakShape alt = PeakShapeFamily(ToFrames(MagnitudeToLinear(array.values, other), l0), static_cast<int>(l0.frames), b0, n0, n0);
+    if (n0 >= 16 && PeaksMayBePartials(hints, n0)) {
+      std::vector<double> lin_other = MagnitudeToLinear(array.values, other);
+      const PeakShape now = PeakShapeFamily(ToFrames(lin, l0), static_cast<int>(l0.frames), b0, n0, n0);
+      const PeakShape alt = PeakShapeFamily(ToFrames(lin_other, l0), static_cast<int>(l0.frames), b0, n0, n0);
       peak_fit[0] = now.distance, peak_fit[1] = alt.distance;
       log.Addf("magnitude-only: peak shape under the %s reading: %s fits within %.3f (%d peaks); under the %s reading: %s within %.3f (%d peaks)",
                r.magnitude_scale.c_str(), WindowFamilyName(now.family), now.distance, now.peaks, other.c_str(),
@@ -428,6 +447,7 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
         for (size_t i = 0; i < scale_rank.size(); ++i)
           if (scale_rank[i].second == other) std::rotate(scale_rank.begin(), scale_rank.begin() + i, scale_rank.begin() + i + 1);
         r.magnitude_scale = other;
+        lin = std::move(lin_other);
         scale_by_peaks = true;
         std::swap(peak_fit[0], peak_fit[1]);
         log.Addf("magnitude-only: the %s reading is taken: its peaks fit a window, the patch ratio's choice does not", other.c_str());
@@ -449,7 +469,6 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
     }
     r.evidence["magnitude_scale"] = e;
   }
-  const std::vector<double> lin = MagnitudeToLinear(array.values, r.magnitude_scale);
 
   // 3. Orientation: a bin count that makes a conventional n_fft, then (on a tie) which layout a
   // short retrieval makes most consistent.
@@ -565,18 +584,12 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
     log.Addf("magnitude-only: peak shape over %d peaks: %s (|ln p10 excess| %.3f), runner-up %s (%.3f)%s", shape.peaks,
            WindowFamilyName(shape.family), shape.distance, WindowFamilyName(shape.runner_up_family), shape.runner_up,
            shape.decisive ? "" : ": not decisive (30 peaks, a margin of 0.075 and a fit within 0.1 are asked), Hann is the prior");
-  // The peaks must be partials. Voiced harmonics (80-250 Hz apart) lie closer than a main lobe
-  // when bins are wider than about 50 Hz (speech at n_fft 256 and 16-22 kHz: 1.3-1.8 bins
-  // apart); the "peaks" are then their beats, and the narrow ones made Hann look like Hamming
-  // and Blackman like Hann, decisively (6 of 12 scipy dumps of speech16k and noisy22k). The
-  // test was right with bins of 8-47 Hz (8-48 kHz, n_fft 256-2048). Without a sample rate,
-  // 16 kHz is assumed, the commonest rate of speech dumps.
-  const double kMaxBinHz = 50.0, kAssumedRate = 16000.0;
-  const double rate = hints.sample_rate ? static_cast<double>(*hints.sample_rate) : kAssumedRate;
-  if (shape.decisive && rate / n > kMaxBinHz) {
+  // The peaks must be partials (PeaksMayBePartials).
+  if (shape.decisive && !PeaksMayBePartials(hints, n)) {
     shape.decisive = false;
     log.Addf("magnitude-only: bins of %.1f Hz (%s %.0f Hz / n_fft %d) are wider than %.0f Hz: harmonics may be unresolved, so the peak "
-             "shape is not used and Hann is the prior", rate / n, hints.sample_rate ? "sample rate" : "assumed sample rate", rate, n, kMaxBinHz);
+             "shape is not used and Hann is the prior", BinHz(hints, n), hints.sample_rate ? "sample rate" : "assumed sample rate",
+             BinHz(hints, n) * n, n, kMaxBinHz);
   }
   const WindowFamily prior = shape.decisive ? shape.family : WindowFamily::kHann;
   if (!hints.window) base.window.family = prior;

@@ -16,6 +16,7 @@ layout (bins x frames, as scipy.signal.stft and torch.stft return it) plus truth
   scipy_chord_hann2048_hop512    |scipy.signal.stft(x, 48000, 'hann', 2048, noverlap=1536)| (chord)
   torch_chord_power_hann1024_hop512 |torch.stft(x, 1024, 512, window=hann_window(1024))|^2 (chord)
   scipy_default_hann256_hop128   |scipy.signal.stft(x, fs)| with its defaults (speech16k)
+and, for the scale alone, ../magnitude_scale/scipy_hamming256_hop64 (speech16k).
 x is 0.6 s of samples/source/speech16k.wav (scipy) or 0.45 s of samples/source/noisy22k.wav
 (torch), as float64 int16/32768 (torch: float32); the next two use the whole recordings.
 Deterministic; about 1.6 MB in all.
@@ -39,8 +40,8 @@ def load(name, start, count):
     return fs, x[start:start + count].astype(np.float64) / 32768.0
 
 
-def write(case, data, truth):
-    folder = os.path.join(HERE, case)
+def write(case, data, truth, root=HERE):
+    folder = os.path.join(root, case)
     os.makedirs(folder, exist_ok=True)
     data.astype("<f4").tofile(os.path.join(folder, "magnitude.f32"))
     truth.update({"layout": "bins_x_frames", "bins": int(data.shape[0]), "frames": int(data.shape[1]),
@@ -146,6 +147,18 @@ def main():
         "n_fft": 256, "hop": 128, "win_length": 256,
         "window": {"family": "hann", "param": None, "symmetric": False, "offset": 0},
         "center": True, "pad_mode": "constant", "magnitude_scale": "linear"})
+    # Scale only (tests/data/magnitude_scale/): a linear Hamming 256 dump at 16 kHz whose patch
+    # ratio (0.797) says linear, while its unresolved harmonics' "peaks" fit Hann under the power
+    # reading. Its family and hop are not inferred (see README), so only the scale is checked.
+    z = scipy.signal.stft(x, fs, window="hamming", nperseg=256, noverlap=192)[2]
+    write("scipy_hamming256_hop64", np.abs(z), {
+        "producer": "scipy.signal.stft",
+        "call": "np.abs(scipy.signal.stft(x, fs, window='hamming', nperseg=256, noverlap=192)[2])",
+        "source": "samples/source/speech16k.wav", "sample_rate": fs,
+        "n_fft": 256, "hop": 64, "win_length": 256,
+        "window": {"family": "hamming", "param": None, "symmetric": False, "offset": 0},
+        "center": True, "pad_mode": "constant", "magnitude_scale": "linear"},
+        root=os.path.join(HERE, "..", "magnitude_scale"))
 
 
 if __name__ == "__main__":
