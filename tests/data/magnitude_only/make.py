@@ -52,52 +52,47 @@ def write(case, data, truth, root=HERE):
         f.write("\n")
 
 
+def window(family):
+    return {"family": family, "param": None, "symmetric": False, "offset": 0}
+
+
+def scipy_case(case, x, fs, family, n, hop, call, source, root=HERE):
+    """|scipy.signal.stft(x, fs, window=family, nperseg=n, noverlap=n - hop)|, linear."""
+    z = scipy.signal.stft(x, fs, window=family, nperseg=n, noverlap=n - hop)[2]
+    write(case, np.abs(z), {
+        "producer": "scipy.signal.stft", "call": call, "source": source, "sample_rate": fs,
+        "n_fft": n, "hop": hop, "win_length": n, "window": window(family),
+        "center": True, "pad_mode": "constant", "magnitude_scale": "linear"}, root)
+
+
+def torch_case(case, x, fs, family, n, hop, source):
+    """|torch.stft(x, n, hop, window=<family>_window(n), center=True, reflect)|^2, power."""
+    name = {"hann": "hann_window", "hamming": "hamming_window", "blackman": "blackman_window"}[family]
+    z = torch.stft(torch.from_numpy(x.astype(np.float32)), n_fft=n, hop_length=hop, window=getattr(torch, name)(n),
+                   center=True, pad_mode="reflect", return_complex=True)
+    write(case, (z.abs() ** 2).numpy(), {
+        "producer": "torch.stft",
+        "call": f"torch.stft(x, n_fft={n}, hop_length={hop}, window=torch.{name}({n}), center=True, "
+                "pad_mode='reflect', return_complex=True).abs()**2",
+        "source": source, "sample_rate": fs,
+        "n_fft": n, "hop": hop, "win_length": n, "window": window(family),
+        "center": True, "pad_mode": "reflect", "magnitude_scale": "power"})
+
+
 def main():
     fs, x = load("speech16k.wav", 4000, 9600)
     for hop in (128, 256):
-        z = scipy.signal.stft(x, fs, nperseg=512, noverlap=512 - hop)[2]
-        write(f"scipy_hann512_hop{hop}", np.abs(z), {
-            "producer": "scipy.signal.stft",
-            "call": f"np.abs(scipy.signal.stft(x, fs, nperseg=512, noverlap={512 - hop})[2])",
-            "source": "samples/source/speech16k.wav[4000:13600]", "sample_rate": fs,
-            "n_fft": 512, "hop": hop, "win_length": 512,
-            "window": {"family": "hann", "param": None, "symmetric": False, "offset": 0},
-            "center": True, "pad_mode": "constant", "magnitude_scale": "linear"})
+        scipy_case(f"scipy_hann512_hop{hop}", x, fs, "hann", 512, hop,
+                   f"np.abs(scipy.signal.stft(x, fs, nperseg=512, noverlap={512 - hop})[2])", "samples/source/speech16k.wav[4000:13600]")
     fs, x = load("noisy22k.wav", 12000, 10000)
-    xt = torch.from_numpy(x.astype(np.float32))
     for hop in (128, 256):
-        z = torch.stft(xt, n_fft=512, hop_length=hop, window=torch.hann_window(512), center=True,
-                       pad_mode="reflect", return_complex=True)
-        write(f"torch_power512_hop{hop}", (z.abs() ** 2).numpy(), {
-            "producer": "torch.stft",
-            "call": f"torch.stft(x, n_fft=512, hop_length={hop}, window=torch.hann_window(512), center=True, "
-                    "pad_mode='reflect', return_complex=True).abs()**2",
-            "source": "samples/source/noisy22k.wav[12000:22000]", "sample_rate": fs,
-            "n_fft": 512, "hop": hop, "win_length": 512,
-            "window": {"family": "hann", "param": None, "symmetric": False, "offset": 0},
-            "center": True, "pad_mode": "reflect", "magnitude_scale": "power"})
+        torch_case(f"torch_power512_hop{hop}", x, fs, "hann", 512, hop, "samples/source/noisy22k.wav[12000:22000]")
     # Other families (the window is told apart by the shape of spectral peaks): whole recordings.
     fs, x = load("speech16k.wav", 0, 26001)
-    z = scipy.signal.stft(x, fs, window="blackman", nperseg=512, noverlap=256)[2]
-    write("scipy_blackman512_hop256", np.abs(z), {
-        "producer": "scipy.signal.stft",
-        "call": "np.abs(scipy.signal.stft(x, fs, window='blackman', nperseg=512, noverlap=256)[2])",
-        "source": "samples/source/speech16k.wav", "sample_rate": fs,
-        "n_fft": 512, "hop": 256, "win_length": 512,
-        "window": {"family": "blackman", "param": None, "symmetric": False, "offset": 0},
-        "center": True, "pad_mode": "constant", "magnitude_scale": "linear"})
+    scipy_case("scipy_blackman512_hop256", x, fs, "blackman", 512, 256,
+               "np.abs(scipy.signal.stft(x, fs, window='blackman', nperseg=512, noverlap=256)[2])", "samples/source/speech16k.wav")
     fs, x = load("noisy22k.wav", 0, 30871)
-    xt = torch.from_numpy(x.astype(np.float32))
-    z = torch.stft(xt, n_fft=512, hop_length=128, window=torch.hamming_window(512), center=True,
-                   pad_mode="reflect", return_complex=True)
-    write("torch_power_hamming512_hop128", (z.abs() ** 2).numpy(), {
-        "producer": "torch.stft",
-        "call": "torch.stft(x, n_fft=512, hop_length=128, window=torch.hamming_window(512), center=True, "
-                "pad_mode='reflect', return_complex=True).abs()**2",
-        "source": "samples/source/noisy22k.wav", "sample_rate": fs,
-        "n_fft": 512, "hop": 128, "win_length": 512,
-        "window": {"family": "hamming", "param": None, "symmetric": False, "offset": 0},
-        "center": True, "pad_mode": "reflect", "magnitude_scale": "power"})
+    torch_case("torch_power_hamming512_hop128", x, fs, "hamming", 512, 128, "samples/source/noisy22k.wav")
     # Sustained tones (a plucked chord from sox, 48 kHz): every bin's time series is smooth, which
     # once made small divisors of the length look like the bin count.
     wav = os.path.join(HERE, "chord48k.wav")
@@ -106,60 +101,28 @@ def main():
     fs, x = scipy.io.wavfile.read(wav)
     os.remove(wav)
     x = x.astype(np.float64) / 32768.0
-    z = scipy.signal.stft(x, fs, window="hamming", nperseg=1024, noverlap=768)[2]
-    write("scipy_chord_hamming1024_hop256", np.abs(z), {
-        "producer": "scipy.signal.stft",
-        "call": "np.abs(scipy.signal.stft(x, fs, window='hamming', nperseg=1024, noverlap=768)[2])",
-        "source": "sox -R -n -r 48000 -c 1 synth 1.0 pluck C3 pluck E3 pluck G3 pluck C4 remix - gain -6",
-        "sample_rate": fs, "n_fft": 1024, "hop": 256, "win_length": 1024,
-        "window": {"family": "hamming", "param": None, "symmetric": False, "offset": 0},
-        "center": True, "pad_mode": "constant", "magnitude_scale": "linear"})
+    chord = "sox -R -n -r 48000 -c 1 synth 1.0 pluck C3 pluck E3 pluck G3 pluck C4 remix - gain -6"
+    scipy_case("scipy_chord_hamming1024_hop256", x, fs, "hamming", 1024, 256,
+               "np.abs(scipy.signal.stft(x, fs, window='hamming', nperseg=1024, noverlap=768)[2])", chord)
     # The chord's linear Hann spectra look like power by the patch ratio (few, sparse partials);
     # the peaks' shape decides the reading.
-    z = scipy.signal.stft(x, fs, window="hann", nperseg=2048, noverlap=1536)[2]
-    write("scipy_chord_hann2048_hop512", np.abs(z), {
-        "producer": "scipy.signal.stft",
-        "call": "np.abs(scipy.signal.stft(x, fs, window='hann', nperseg=2048, noverlap=1536)[2])",
-        "source": "sox -R -n -r 48000 -c 1 synth 1.0 pluck C3 pluck E3 pluck G3 pluck C4 remix - gain -6",
-        "sample_rate": fs, "n_fft": 2048, "hop": 512, "win_length": 2048,
-        "window": {"family": "hann", "param": None, "symmetric": False, "offset": 0},
-        "center": True, "pad_mode": "constant", "magnitude_scale": "linear"})
+    scipy_case("scipy_chord_hann2048_hop512", x, fs, "hann", 2048, 512,
+               "np.abs(scipy.signal.stft(x, fs, window='hann', nperseg=2048, noverlap=1536)[2])", chord)
     # At a hop of half the window the chord's frames stay consistent under a quarter too (T within
     # 1 dB); only the consistency of consecutive frames at a quarter (14 dB off) tells.
-    z = torch.stft(torch.from_numpy(x.astype(np.float32)), n_fft=1024, hop_length=512, window=torch.hann_window(1024),
-                   center=True, pad_mode="reflect", return_complex=True)
-    write("torch_chord_power_hann1024_hop512", (z.abs() ** 2).numpy(), {
-        "producer": "torch.stft",
-        "call": "torch.stft(x, n_fft=1024, hop_length=512, window=torch.hann_window(1024), center=True, "
-                "pad_mode='reflect', return_complex=True).abs()**2",
-        "source": "sox -R -n -r 48000 -c 1 synth 1.0 pluck C3 pluck E3 pluck G3 pluck C4 remix - gain -6",
-        "sample_rate": fs, "n_fft": 1024, "hop": 512, "win_length": 1024,
-        "window": {"family": "hann", "param": None, "symmetric": False, "offset": 0},
-        "center": True, "pad_mode": "reflect", "magnitude_scale": "power"})
+    torch_case("torch_chord_power_hann1024_hop512", x, fs, "hann", 1024, 512, chord)
     # scipy.signal.stft's defaults (Hann 256, hop 128) at 16 kHz: voiced harmonics lie 1.3-1.8 bins
     # apart, closer than a main lobe, and their beats once made the peak shape say Hamming.
     fs, x = load("speech16k.wav", 0, 26001)
-    z = scipy.signal.stft(x, fs)[2]
-    write("scipy_default_hann256_hop128", np.abs(z), {
-        "producer": "scipy.signal.stft",
-        "call": "np.abs(scipy.signal.stft(x, fs)[2])  (defaults: window='hann', nperseg=256, noverlap=128)",
-        "source": "samples/source/speech16k.wav", "sample_rate": fs,
-        "n_fft": 256, "hop": 128, "win_length": 256,
-        "window": {"family": "hann", "param": None, "symmetric": False, "offset": 0},
-        "center": True, "pad_mode": "constant", "magnitude_scale": "linear"})
+    scipy_case("scipy_default_hann256_hop128", x, fs, "hann", 256, 128,
+               "np.abs(scipy.signal.stft(x, fs)[2])  (defaults: window='hann', nperseg=256, noverlap=128)",
+               "samples/source/speech16k.wav")
     # Scale only (tests/data/magnitude_scale/): a linear Hamming 256 dump at 16 kHz whose patch
     # ratio (0.797) says linear, while its unresolved harmonics' "peaks" fit Hann under the power
-    # reading. Its family and hop are not inferred (see README), so only the scale is checked.
-    z = scipy.signal.stft(x, fs, window="hamming", nperseg=256, noverlap=192)[2]
-    write("scipy_hamming256_hop64", np.abs(z), {
-        "producer": "scipy.signal.stft",
-        "call": "np.abs(scipy.signal.stft(x, fs, window='hamming', nperseg=256, noverlap=192)[2])",
-        "source": "samples/source/speech16k.wav", "sample_rate": fs,
-        "n_fft": 256, "hop": 64, "win_length": 256,
-        "window": {"family": "hamming", "param": None, "symmetric": False, "offset": 0},
-        "center": True, "pad_mode": "constant", "magnitude_scale": "linear"},
-        root=os.path.join(HERE, "..", "magnitude_scale"))
-
+    # reading (which a previous rule took).
+    scipy_case("scipy_hamming256_hop64", x, fs, "hamming", 256, 64,
+               "np.abs(scipy.signal.stft(x, fs, window='hamming', nperseg=256, noverlap=192)[2])",
+               "samples/source/speech16k.wav", root=os.path.join(HERE, "..", "magnitude_scale"))
 
 if __name__ == "__main__":
     main()
