@@ -107,9 +107,9 @@ BOOST_AUTO_TEST_CASE(committed_scipy_and_torch_dumps_give_their_parameters) {
   for (const Case& c : cases) CheckCase(c);
 }
 
-// A dump whose family and hop magnitudes do not show (unresolved harmonics at n_fft 256 and
-// 16 kHz) must still be read at its scale: the peaks' shape, which fits a window under the
-// wrong reading there, may not overrule a patch ratio that is clear (0.797 against 0.81).
+// A dump at n_fft 256 and 16 kHz, where voiced harmonics are unresolved, must be read at its
+// scale: the peaks' shape, which fits a window under the wrong reading there, may not overrule
+// a patch ratio that is clear (0.797 against 0.81).
 BOOST_AUTO_TEST_CASE(a_clear_patch_ratio_keeps_its_scale) {
   const fs::path dir = fs::path(SPECRECON_SOURCE_DIR) / "tests/data/magnitude_scale/scipy_hamming256_hop64";
   const nlohmann::json t = ReadJson(dir / "truth.json");
