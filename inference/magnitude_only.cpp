@@ -563,7 +563,19 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
   const int ex_frames = std::max(1, region_frames / 2), sub_frames = static_cast<int>(sub.size() / bins);
   const int ex_first = (region_frames - ex_frames) / 2;
   ex.assign(region.begin() + static_cast<size_t>(ex_first) * bins, region.begin() + static_cast<size_t>(ex_first + ex_frames) * bins);
-  int n = hints.n_fft.value_or(2 * (bins - 1));
+  // n_fft parity: the bin count allows an even n_fft (last bin = Nyquist), an odd one, or an
+  // even one whose Nyquist bin was dropped. Magnitudes barely tell them apart (a free last bin
+  // always fits at least as well as a real one), so the most conventional size is taken, even
+  // before dropped before odd on a tie. It is chosen before the window length and the hops,
+  // which derive from it (Octave's specgram keeps n_fft/2 bins: scanned from 510 instead of
+  // 512, a Hann 512 at hop 128 was read as win_length 510 at hop 255).
+  std::vector<std::pair<int, int>> parity;  // (score, n_fft)
+  if (!hints.n_fft) {
+    const int alt[3] = {2 * (bins - 1), 2 * bins, 2 * bins - 1};
+    for (int i = 0; i < 3; ++i) parity.push_back({Roundness(alt[i]) * 3 + (2 - i), alt[i]});
+    std::stable_sort(parity.begin(), parity.end(), [](auto& a, auto& b) { return a.first > b.first; });
+  }
+  int n = hints.n_fft ? *hints.n_fft : parity[0].second;
   Hypothesis base;
   base.n_fft = n;
   base.window.family = hints.window ? hints.window->family : WindowFamily::kHann;
@@ -710,18 +722,7 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
     std::stable_partition(win_trials.begin(), win_trials.end(),
                           [&](const Trial& t) { return t.h.window.family == chosen.window.family; });
   }
-  // 5. n_fft parity: the bin count allows an even n_fft (last bin = Nyquist), an odd one, or an
-  // even one whose Nyquist bin was dropped. Magnitudes barely tell them apart (a free last bin
-  // always fits at least as well as a real one), so the most conventional size is taken, even
-  // before dropped before odd on a tie.
-  std::vector<std::pair<int, int>> parity;  // (score, n_fft)
-  if (!hints.n_fft) {
-    const int alt[3] = {2 * (bins - 1), 2 * bins, 2 * bins - 1};
-    for (int i = 0; i < 3; ++i) parity.push_back({Roundness(alt[i]) * 3 + (2 - i), alt[i]});
-    std::stable_sort(parity.begin(), parity.end(), [](auto& a, auto& b) { return a.first > b.first; });
-    chosen.n_fft = parity[0].second;
-    chosen.window.length = std::min(chosen.window.length, chosen.n_fft);
-  }
+  // 5. n_fft parity: chosen before the hop scan (above).
   n = chosen.n_fft;
   const bool dropped = bins == n / 2 && n % 2 == 0;
   if (chosen.hop < 1 || chosen.window.length > n) ThrowInferenceFailed("no hop or window fits", log.lines());

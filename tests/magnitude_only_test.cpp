@@ -122,6 +122,18 @@ BOOST_AUTO_TEST_CASE(a_clear_patch_ratio_keeps_its_scale) {
   BOOST_CHECK_EQUAL(r.params.n_fft, t["n_fft"].get<int>());
 }
 
+// Octave's specgram keeps n_fft/2 bins (the Nyquist row dropped) and writes frames x bins;
+// its magnitude alone (samples/octave_specgram/spec.bin, made by samples/make_octave_specgram.m)
+// must give n_fft 512, hop 128 and Hann 512. The hops were once scanned from 2 (bins - 1) = 510:
+// win_length 510 at hop 255.
+BOOST_AUTO_TEST_CASE(octave_specgram_magnitude_alone_gives_its_parameters) {
+  const fs::path dir = fs::path(SPECRECON_SOURCE_DIR) / "samples/octave_specgram";
+  Case c;
+  c.truth = ReadJson(dir / "truth.json");
+  c.file = dir / c.truth["files"]["magnitude"].get<std::string>();
+  CheckCase(c);
+}
+
 BOOST_AUTO_TEST_CASE(matrix_magnitude_only_dumps_give_their_parameters) {
   const std::vector<Case> cases = MatrixCases();
   if (cases.empty()) BOOST_TEST_MESSAGE("no magnitude-only Hann cases in samples/matrix");
