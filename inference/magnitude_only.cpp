@@ -5,8 +5,10 @@
 #include <chrono>
 #include <cmath>
 #include <complex>
+#include <exception>
 #include <functional>
 #include <limits>
+#include <mutex>
 #include <numeric>
 #include <thread>
 
@@ -26,15 +28,28 @@ struct LayoutCandidate {
 };
 
 // Runs jobs on up to `threads` threads; each job writes only its own result slot.
+// A job's exception stops the handing out of jobs and is rethrown here once every thread has
+// joined (thrown in a worker, or past joinable threads, it ended the process with abort).
 void RunJobs(const std::vector<std::function<void()>>& jobs, int threads) {
   std::atomic<size_t> next{0};
+  std::mutex failed_mutex;
+  std::exception_ptr failed;
   auto work = [&] {
-    for (size_t i; (i = next++) < jobs.size();) jobs[i]();
+    for (size_t i; (i = next++) < jobs.size();) {
+      try {
+        jobs[i]();
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(failed_mutex);
+        if (!failed) failed = std::current_exception();
+        next = jobs.size();
+      }
+    }
   };
   std::vector<std::thread> pool;
   for (int t = 1; t < threads && static_cast<size_t>(t) < jobs.size(); ++t) pool.emplace_back(work);
   work();
   for (std::thread& t : pool) t.join();
+  if (failed) std::rethrow_exception(failed);
 }
 
 // Log-like values for the period test: correlation is the same for |X|, |X|^2 and dB.
@@ -487,6 +502,7 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
       layout_frames[i] = ToFrames(lin, layouts[i]);
       if (layout_score[i] < top - 0.75) continue;  // clearly less conventional: not screened
       const int bins = static_cast<int>(layouts[i].bins), n = hints.n_fft.value_or(2 * (bins - 1));
+      if (hints.win_length && *hints.win_length > n) continue;  // the given window does not fit: not screened
       int start = 0;
       excerpts[i] = Excerpt(layout_frames[i], static_cast<int>(layouts[i].frames), bins, 32, &start);
       ex_frames[i] = static_cast<int>(excerpts[i].size() / bins);
@@ -575,7 +591,11 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
     for (int i = 0; i < 3; ++i) parity.push_back({Roundness(alt[i]) * 3 + (2 - i), alt[i]});
     std::stable_sort(parity.begin(), parity.end(), [](auto& a, auto& b) { return a.first > b.first; });
   }
-  int n = hints.n_fft ? *hints.n_fft : parity[0].second;
+  const int n = hints.n_fft ? *hints.n_fft : parity[0].second;
+  if (hints.win_length && *hints.win_length > n)
+    ThrowInferenceFailed("\"" + path + "\": the given win_length " + std::to_string(*hints.win_length) + " exceeds n_fft " +
+                             std::to_string(n) + (hints.n_fft ? " (given)" : " (read from " + std::to_string(bins) + " bins)"),
+                         log.lines());
   Hypothesis base;
   base.n_fft = n;
   base.window.family = hints.window ? hints.window->family : WindowFamily::kHann;
@@ -722,8 +742,7 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
     std::stable_partition(win_trials.begin(), win_trials.end(),
                           [&](const Trial& t) { return t.h.window.family == chosen.window.family; });
   }
-  // 5. n_fft parity: chosen before the hop scan (above).
-  n = chosen.n_fft;
+  // 5. n_fft parity: chosen before the hop scan (above); chosen.n_fft is n.
   const bool dropped = bins == n / 2 && n % 2 == 0;
   if (chosen.hop < 1 || chosen.window.length > n) ThrowInferenceFailed("no hop or window fits", log.lines());
 

@@ -156,6 +156,26 @@ BOOST_AUTO_TEST_CASE(hints_are_used_and_reported_as_given) {
   BOOST_CHECK_LE(r.retrieval_iterations, 30);
 }
 
+// A given win_length longer than the n_fft the bins allow is a clear inference failure naming
+// the file (it once ended the process with abort: the exception left a worker thread).
+BOOST_AUTO_TEST_CASE(a_given_window_longer_than_the_frame_fails_clearly) {
+  const std::vector<Case> cases = CommittedCases();
+  const auto it = std::find_if(cases.begin(), cases.end(),
+                               [](const Case& k) { return k.file.parent_path().filename() == "scipy_hann512_hop128"; });
+  BOOST_REQUIRE(it != cases.end());
+  const std::vector<NdArray> arrays = ReadArrays(it->file.string(), RawHints());
+  Hints h;
+  h.win_length = 1024;
+  try {
+    Infer(arrays, h);
+    BOOST_FAIL("no error");
+  } catch (const Error& e) {
+    BOOST_CHECK(e.code() == ExitCode::kInferenceFailed);
+    BOOST_CHECK_NE(e.Line().find("scipy_hann512_hop128"), std::string::npos);
+    BOOST_CHECK_NE(e.Line().find("win_length 1024 exceeds n_fft 512"), std::string::npos);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(command_line_writes_audio_and_reports_spectral_convergence) {
   const std::vector<Case> cases = CommittedCases();
   const auto it = std::find_if(cases.begin(), cases.end(),
