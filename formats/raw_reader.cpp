@@ -175,9 +175,18 @@ size_t HeaderElements(const Reading& r, size_t max_elems, bool is_float, size_t*
   for (size_t i = 0; i < std::min(max_elems, n); ++i) {
     double w = 0.0;
     const double l = std::isfinite(r.v[i]) && r.v[i] != 0.0 ? std::log2(std::abs(r.v[i])) : 0.0;
-    if (r.look[i] == Look::kOutOfRange || r.look[i] == Look::kGarbageNonFinite || (l != 0.0 && (l < lo || l > hi))) {
+    // Only values too large for the data count. A tiny value (still a normal float) is what a
+    // zero becomes in arithmetic: torch.stft(center=True) with reflect padding makes the first
+    // frame symmetric, so its phases are 0 or +-pi up to rounding (1e-17 from float64), and a
+    // frames x bins phase dump began with 511 such elements that were taken for a header.
+    // Bytes of a real header decode to denormals (small integers, caught above as out of range)
+    // or, as text, to values mostly far too large.
+    if (r.look[i] == Look::kOutOfRange || r.look[i] == Look::kGarbageNonFinite || (l != 0.0 && l > hi)) {
       w = 1.0;
-    } else {
+    } else if (!std::isfinite(lo)) {
+      // Integer readings, or too few values to know the span: an element 2^40 away from both
+      // neighbours is no data. (With a known span, a value inside it between two tiny ones is
+      // data, as in the symmetric frame above.)
       const double jl = i > 0 ? Jump(r, i - 1, i) : -1.0, jr = i + 1 < n ? Jump(r, i, i + 1) : -1.0;
       if (jl > 40.0 && jr > 40.0) w = 0.5;
     }
