@@ -6,8 +6,8 @@
 namespace specrecon {
 namespace {
 
-// Relative mismatch of z[p-i] and z[p+i], i = 1..n (skipping exact zeros, which are samples no
-// window covers).
+// Relative mismatch of z[p-i] and z[p+i], i = 1..n (skipping pairs with an exact zero: samples no
+// window covers, as at the ends of a padded signal whose window is shorter than the frame).
 // Mismatch of a mirror image about sample p over n samples of the inverse, of which v holds
 // samples begin..end-1.
 double ReflectMismatch(const SignalView& v, long p, long n) {
@@ -15,7 +15,7 @@ double ReflectMismatch(const SignalView& v, long p, long n) {
   for (long i = 1; i <= n; ++i) {
     if (p - i < v.begin || p + i >= v.end) break;
     const double a = v[p - i], b = v[p + i];
-    if (a == 0.0) continue;
+    if (a == 0.0 || b == 0.0) continue;
     num += (a - b) * (a - b);
     den += a * a + b * b;
   }
@@ -56,7 +56,10 @@ BoundaryResult InferBoundary(const std::vector<double>& z, const std::vector<dou
     // constant: the pad region is silent relative to the signal.
     double cov_head = 0.0;
     for (int i = 0; i < p; ++i) cov_head += coverage[i];
-    const double head = cov_head > 0 ? weighted(0, p) / cov_head : 0.0;
+    // A head no window covers is zero in the inverse whatever the producer padded with (torch
+    // centres a win_length < n_fft window in its frame, so the first (n_fft - win_length) / 2
+    // samples of the padded signal are under no window): that is no evidence of zeros.
+    const double head = cov_head > 0 ? weighted(0, p) / cov_head : mean_energy;
     options.push_back({p, "constant", Digits(mean_energy > 0 ? head / mean_energy : 1.0)});
     options.push_back({p, "reflect", Digits(ReflectMismatch(SignalView{z.data(), 0, static_cast<long>(z.size())}, p, p))});
     double edge_num = 0.0, edge_den = 0.0;
