@@ -135,6 +135,23 @@ WindowFit FitWindow(const FramePairs& pairs, int hop, const WindowFitOptions& op
       if (options.win_length > 0 && len != options.win_length) continue;
       placements.push_back({off, len});
     }
+  // The tails of long, smooth windows are below the threshold for more than the margin (Blackman
+  // 1536 in float32: the measured support began 5 samples in, so torch's centred placement at
+  // (n_fft - 1536)/2 was never tried and the same samples were read as a 1535-sample window one
+  // sample later). The conventional placements, at the frame's start and centred, are tried
+  // further out.
+  const int wide = 3 * margin;
+  const int measured = fit.support_end - fit.support_begin;
+  for (int len = measured; len <= measured + 2 * wide; ++len)
+    for (int off : {0, (n - len) / 2}) {
+      const int end = off + len;
+      if (off < 0 || end > n || off > fit.support_begin || off < fit.support_begin - wide ||
+          end < fit.support_end || end > fit.support_end + wide)
+        continue;
+      if (options.win_length > 0 && len != options.win_length) continue;
+      if (std::find(placements.begin(), placements.end(), std::make_pair(off, len)) == placements.end())
+        placements.push_back({off, len});
+    }
   std::vector<int> lengths;
   for (const auto& pl : placements)
     if (std::find(lengths.begin(), lengths.end(), pl.second) == lengths.end()) lengths.push_back(pl.second);
