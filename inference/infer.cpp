@@ -398,7 +398,11 @@ InferenceResult Infer(const std::vector<NdArray>& arrays, const Hints& hints) {
   // are consistent. Fit the window sample by sample (Ceres, smoothness prior).
   std::vector<double> custom_window;
   const WindowCandidate best_family = wf.best;
-  if (!no_overlap && !g.detrended && !hints.window && wf.best.digits < best.scan.best_digits - 3.0) {
+  // The data's consistency is capped at 14 digits here: a float64 dump is consistent to 20, and a
+  // family whose formula rounds differently from the producer's (scipy's general_cosine against
+  // ours) fits to about 17; that was taken for a window outside the families.
+  const double data_reach = std::min(best.scan.best_digits, 14.0);
+  if (!no_overlap && !g.detrended && !hints.window && wf.best.digits < data_reach - 3.0) {
     const RatioStats stats = ComputeRatioStats(pairs, hop);
     // Tapers that reach the frame's edges within a few samples reach them: the measured
     // support misses samples too small to see (sin^3 near its zeros).
