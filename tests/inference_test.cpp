@@ -1,6 +1,7 @@
 // Inference on synthetic dumps made in the test: layout, hop, window and boundary, exact.
 #include <boost/test/unit_test.hpp>
 
+#include "inference/gain.h"
 #include "inference/hop.h"
 #include "inference/infer.h"
 #include "inference/layout.h"
@@ -80,6 +81,19 @@ BOOST_AUTO_TEST_CASE(infers_every_parameter_exactly) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(a_long_window_centred_in_its_frame_keeps_its_length) {
+  // A Blackman window centred in a frame twice its length (torch's placement): its tails stay
+  // below the support threshold for more samples than the placements tried (7 samples at 4096;
+  // 5 at 1536 on a float32 torch dump), and the same samples were read as a symmetric window
+  // shorter by one, one sample later.
+  Made d = MakeDump({WindowFamily::kBlackman, 0, false, false, 4096}, 8192, 1024, 2048, true, 40000);
+  const InferenceResult r = Infer(d.arrays, Hints{});
+  BOOST_CHECK_EQUAL(r.params.win_length, 4096);
+  BOOST_CHECK_EQUAL(r.params.offset, 2048);
+  BOOST_CHECK(r.params.window.family == WindowFamily::kBlackman);
+  BOOST_CHECK(!r.params.window.symmetric);
+}
+
 BOOST_AUTO_TEST_CASE(parametric_windows_within_two_percent) {
   struct Case { WindowSpec w; int hop; };
   const Case cases[] = {
@@ -99,14 +113,39 @@ BOOST_AUTO_TEST_CASE(parametric_windows_within_two_percent) {
 }
 
 BOOST_AUTO_TEST_CASE(centre_reflect_padding_gives_start_and_length) {
-  Made d = MakeDump({WindowFamily::kHann, 0, false, false, 800}, 1024, 256, 112, true, 12345, true);
-  const InferenceResult r = Infer(d.arrays, Hints{});
-  BOOST_CHECK(r.params.center);
-  BOOST_CHECK_EQUAL(r.params.pad_mode, "reflect");
-  BOOST_CHECK_EQUAL(r.params.pad, 512);
-  BOOST_CHECK_EQUAL(r.signal_length, 12345u);
-  std::vector<double> out(r.padded_signal.begin() + r.params.pad, r.padded_signal.begin() + r.params.pad + r.signal_length);
-  BOOST_CHECK_GT(SnrDb(d.x, out), 200.0);
+  // torch.stft(center=True) with win_length < n_fft: the window sits at (n_fft - win_length) / 2,
+  // so the head of the padded signal is under no window. With win_length n_fft/2 the candidate
+  // pad win_length/2 is that uncovered head exactly; it was read as zero padding (pad 128, every
+  // sample 128 late).
+  struct Case { int win, n_fft, hop; };
+  for (const Case c : {Case{800, 1024, 256}, Case{256, 512, 64}}) {
+    Made d = MakeDump({WindowFamily::kHann, 0, false, false, c.win}, c.n_fft, c.hop, (c.n_fft - c.win) / 2, true,
+                      12345, true);
+    for (NdArray& a : d.arrays)
+      for (double& v : a.values) v = static_cast<float>(v);  // as torch writes them
+    const InferenceResult r = Infer(d.arrays, Hints{});
+    BOOST_CHECK(r.params.center);
+    BOOST_CHECK_EQUAL(r.params.pad_mode, "reflect");
+    BOOST_CHECK_EQUAL(r.params.pad, c.n_fft / 2);
+    BOOST_CHECK_EQUAL(r.signal_length, 12345u);
+    std::vector<double> out(r.padded_signal.begin() + r.params.pad,
+                            r.padded_signal.begin() + r.params.pad + r.signal_length);
+    BOOST_CHECK_GT(SnrDb(d.x, out), 120.0);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(gain_prefers_the_tools_default_scalings) {
+  // scipy.signal.stft's default ('spectrum', 1/sum w) of a Hamming 2048 at 22050 Hz: a recording
+  // peaking at 0.22 is taken at 0.22, not as 'psd' scaled (0.84, nearer 0.5 but a scaling the
+  // producer must ask for). A recording at 0.06 read as 'spectrum' is far enough below a typical
+  // level that 'psd' (0.23) is taken.
+  const double wsum = 0.54 * 2048, wsum2 = (0.54 * 0.54 + 0.46 * 0.46 / 2) * 2048;
+  const GainChoice loud = ChooseGain(0.22 / wsum, wsum, wsum2, 2048, 22050);
+  BOOST_CHECK_EQUAL(loud.convention, "scipy_spectrum");
+  BOOST_CHECK_EQUAL(loud.evidence.runner_up_value.get<std::string>(), "scipy_density");
+  const GainChoice quiet = ChooseGain(0.06 / wsum, wsum, wsum2, 2048, 22050);
+  BOOST_CHECK_EQUAL(quiet.convention, "scipy_density");
+  BOOST_CHECK_CLOSE_FRACTION(quiet.factor, std::sqrt(22050 * wsum2), 1e-12);
 }
 
 BOOST_AUTO_TEST_CASE(hints_are_reported_as_given) {
