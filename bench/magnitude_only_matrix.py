@@ -12,7 +12,9 @@ set "tuned" (default): samples/source/speech16k.wav and noisy22k.wav, a 7.1 s es
 (96 dumps). set "fresh": recordings not used while the inference was tuned: a 44.1 kHz female
 espeak-ng voice, 8 kHz German espeak-ng speech, a 48 kHz plucked chord from sox; n_fft 256/512
 at 8-16 kHz, 1024/2048 above (72 dumps). set "n256": samples/source speech16k and noisy22k at
-n_fft 256 (scipy's default), where voiced harmonics lie closer than a main lobe (24 dumps). Needs python3-numpy, python3-scipy, python3-torch,
+n_fft 256 (scipy's default), where voiced harmonics lie closer than a main lobe (24 dumps). set
+"music": sox plucked strings under a 3 Hz FM at 22050 Hz (n_fft 256) and 44100 Hz (512), and a
+tremolo square-wave organ chord at 22050 Hz (256): bins of 86 Hz (36 dumps). Needs python3-numpy, python3-scipy, python3-torch,
 espeak-ng and sox (scripts/setup --samples).
 """
 import json
@@ -48,6 +50,17 @@ def sources(work, which):
     if which == "n256":
         out["speech16k"] = read(os.path.join(SOURCE, "speech16k.wav"))
         out["noisy22k"] = read(os.path.join(SOURCE, "noisy22k.wav"))
+        return out
+    if which == "music":
+        m22, m44, organ = (os.path.join(work, f) for f in ("music22k.wav", "music44k.wav", "organ22k.wav"))
+        sh("sox", "-R", "-D", "-n", "-r", "22050", "-b", "16", "-c", "1", m22, "synth", "2.5", "pluck", "A2", "pluck", "E3",
+           "pluck", "A3", "pluck", "C#4", "synth", "2.5", "sine", "fmod", "3", "remix", "-", "gain", "-8")
+        sh("sox", "-R", "-D", m22, "-r", "44100", m44)
+        sh("sox", "-R", "-D", "-n", "-r", "22050", "-b", "16", "-c", "1", organ, "synth", "3", "square", "196", "square", "247",
+           "square", "294", "remix", "-", "lowpass", "4000", "gain", "-12", "tremolo", "5", "40")
+        out["music22k"] = read(m22)
+        out["music44k"] = read(m44)
+        out["organ22k"] = read(organ)
         return out
     if which == "tuned":
         out["speech16k"] = read(os.path.join(SOURCE, "speech16k.wav"))
@@ -93,6 +106,8 @@ def main():
     for name, (fs, x) in sources(work, which).items():
         if which == "n256":
             sizes = (256,)
+        elif which == "music":
+            sizes = (512,) if fs > 30000 else (256,)
         else:
             sizes = (512, 1024) if which == "tuned" else ((1024, 2048) if fs > 30000 else (256, 512))
         for family in ("hann", "hamming", "blackman"):
