@@ -210,29 +210,37 @@ std::vector<Hypothesis> SearchHypotheses(const std::vector<double>& magnitude,
   // Stage B: other scales on the best geometries of stage A; if stage A found nothing
   // convincing, on every geometry.
   const bool convincing = !screened.empty() && screened.front().digits >= 6.0;
-  std::vector<Geometry> geoms;
+  // Geometries for the other scales, each with the phase reference its best screening chose
+  // when stage A was convincing (-1: every reference).
+  std::vector<std::pair<Geometry, int>> geoms;
+  auto ref_of = [](const Geometry& g) { return g.ref_sign == 1 ? 2 : g.ref_sign == -1 ? 3 : g.ref_const != 0 ? 1 : 0; };
   if (convincing) {
-    for (size_t i = 0; i < screened.size() && geoms.size() < 2; ++i) {
-      Geometry g = screened[i].geometry;
+    auto add = [&](const Geometry& g0) {
+      Geometry g = g0;
       g.ref_sign = 0;
       g.ref_const = 0;
       bool dup = false;
-      for (const Geometry& e : geoms) dup = dup || (e.n_fft == g.n_fft && e.layout.bins == g.layout.bins && e.layout.layout == g.layout.layout);
-      if (!dup) geoms.push_back(g);
-    }
+      for (const auto& e : geoms)
+        dup = dup || (e.first.n_fft == g.n_fft && e.first.layout.bins == g.layout.bins && e.first.layout.layout == g.layout.layout);
+      if (!dup) geoms.push_back({g, ref_of(g0)});
+    };
+    for (size_t i = 0; i < screened.size() && geoms.size() < 2; ++i) add(screened[i].geometry);
+    // And the best geometry of every other layout: under a wrong first scale a layout of 3
+    // frames (2 pairs, a chance margin of 8 digits) once took both places, and the power reading
+    // of the true 1707 x 257 layout (torch, frames x bins) was never tried.
+    for (const LayoutHypothesis& l : layouts)
+      for (const Hypothesis& h : screened)
+        if (h.geometry.layout.bins == l.bins && h.geometry.layout.layout == l.layout) {
+          add(h.geometry);
+          break;
+        }
   } else {
     for (const LayoutHypothesis& l : layouts)
-      for (const Geometry& g : GeometriesFor(l, hints)) geoms.push_back(g);
-  }
-  // (Only the phase reference stage A chose, when it was convincing.)
-  int best_ref = -1;
-  if (convincing) {
-    const Geometry& bg = screened.front().geometry;
-    best_ref = bg.ref_sign == 1 ? 2 : bg.ref_sign == -1 ? 3 : bg.ref_const != 0 ? 1 : 0;
+      for (const Geometry& g : GeometriesFor(l, hints)) geoms.push_back({g, -1});
   }
   for (size_t s = 1; s < scales.size(); ++s)
-    for (const Geometry& g : geoms)
-      for (Hypothesis& h : screen(scales[s], g, 12, 64, best_ref)) screened.push_back(h);
+    for (const auto& [g, ref] : geoms)
+      for (Hypothesis& h : screen(scales[s], g, 12, 64, ref)) screened.push_back(h);
   std::stable_sort(screened.begin(), screened.end(), by_digits);
 
   // Confirmation on more frame pairs and positions, best screened first, until the best
