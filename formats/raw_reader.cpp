@@ -158,7 +158,7 @@ size_t HeaderElements(const Reading& r, size_t max_elems, bool is_float, size_t*
   constexpr double kBadCost = 8.0;
   const size_t n = r.v.size();
   // The magnitudes the data span, from the second half of the sample (past any header): a
-  // float element more than 2^24 outside that span does not decode like the rest.
+  // float element more than 2^24 above that span does not decode like the rest.
   double lo = -HUGE_VAL, hi = HUGE_VAL;
   if (is_float) {
     std::vector<double> l;

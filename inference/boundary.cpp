@@ -6,10 +6,9 @@
 namespace specrecon {
 namespace {
 
-// Relative mismatch of z[p-i] and z[p+i], i = 1..n (skipping pairs with an exact zero: samples no
-// window covers, as at the ends of a padded signal whose window is shorter than the frame).
-// Mismatch of a mirror image about sample p over n samples of the inverse, of which v holds
-// samples begin..end-1.
+// Relative mismatch of a mirror image about sample p, z[p-i] against z[p+i] for i = 1..n, over
+// the samples begin..end-1 that v holds; pairs with an exact zero are skipped (samples no window
+// covers, as at the ends of a padded signal whose window is shorter than the frame).
 double ReflectMismatch(const SignalView& v, long p, long n) {
   double num = 0.0, den = 0.0;
   for (long i = 1; i <= n; ++i) {

@@ -619,6 +619,7 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
   // The peaks must be partials (PeaksMayBePartials). A shape set aside for that still counts
   // where the retrieval agrees with it (pick_family below).
   std::optional<WindowFamily> set_aside;
+  bool set_aside_taken = false;
   if (shape.decisive && !PeaksMayBePartials(hints, n)) {
     shape.decisive = false;
     if (shape.family != WindowFamily::kHann) set_aside = shape.family;
@@ -728,6 +729,7 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
     // say Hamming for Hann, was read as Hamming there on all 4 Hann dumps of the n256 matrix.
     if (set_aside && 2 * hop < at.window.length && sc_of(win_trials, *set_aside) < sc_of(win_trials, prior)) {
       w.family = *set_aside;
+      set_aside_taken = true;
       log.Addf("magnitude-only: the peaks' family %s, set aside for wide bins, is taken: the retrieval prefers it to %s too",
                WindowFamilyName(*set_aside), WindowFamilyName(prior));
     }
@@ -808,6 +810,9 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
   if (win_trials.size() > 1)
     we.has_runner_up = true, we.runner_up_value = DescribeWindow(win_trials[1].h.window), we.runner_up_score = -win_trials[1].sc;
   we.note = "periodic or symmetric variants and the window's offset in the frame do not show in magnitudes; periodic, offset 0 assumed";
+  if (set_aside_taken && p.window.family == *set_aside)
+    we.note += std::string("; bins wider than 50 Hz set the spectral peaks' shape aside, but it said ") +
+               WindowFamilyName(*set_aside) + " and the retrieval prefers it to Hann too";
   if (hints.window) we = GivenEvidence(WindowFamilyName(p.window.family));
   r.evidence["window"] = we;
   Evidence le = hints.win_length ? GivenEvidence(p.win_length) : Evidence();
