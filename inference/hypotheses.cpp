@@ -225,15 +225,21 @@ std::vector<Hypothesis> SearchHypotheses(const std::vector<double>& magnitude,
       if (!dup) geoms.push_back({g, ref_of(g0)});
     };
     for (size_t i = 0; i < screened.size() && geoms.size() < 2; ++i) add(screened[i].geometry);
-    // And the best geometry of every other layout: under a wrong first scale a layout of 3
-    // frames (2 pairs, a chance margin of 8 digits) once took both places, and the power reading
-    // of the true 1707 x 257 layout (torch, frames x bins) was never tried.
-    for (const LayoutHypothesis& l : layouts)
+    // And the best geometry of every layout with more frames than those: under a wrong first
+    // scale a layout of 3 frames (2 pairs, a chance margin of 8 digits) once took both places,
+    // and the power reading of the true 1707 x 257 layout (torch, frames x bins) was never tried.
+    // (Layouts with fewer frames hold less evidence; trying them all let a 7-frame layout win by
+    // chance under another scale.)
+    size_t most_frames = 0;
+    for (const auto& e : geoms) most_frames = std::max(most_frames, e.first.layout.frames);
+    for (const LayoutHypothesis& l : layouts) {
+      if (l.frames <= most_frames) continue;
       for (const Hypothesis& h : screened)
         if (h.geometry.layout.bins == l.bins && h.geometry.layout.layout == l.layout) {
           add(h.geometry);
           break;
         }
+    }
   } else {
     for (const LayoutHypothesis& l : layouts)
       for (const Geometry& g : GeometriesFor(l, hints)) geoms.push_back({g, -1});

@@ -240,9 +240,11 @@ FreeWindowFit FitFreeWindow(const RatioStats& s, int begin, int end, const std::
   const auto t0 = std::chrono::steady_clock::now();
   FreeWindowFit first = FitOnce(s, begin, end, initial);
   if (first.window.empty()) return first;
-  // The hop's period spans 2L/hop half-cycles; stay well below it.
+  // The hop's period spans 2L/hop half-cycles; stay well below it. At most 64 terms: a window is
+  // smooth, and the normal equations grow as the square of the terms (a wrong hypothesis of
+  // n_fft 7180 at a small hop asked for 14000 terms and 8 GB).
   const int len = std::min(end, s.n_fft) - std::max(0, begin);
-  const int k_max = std::max(3, 2 * len / std::max(1, s.hop) - 2);
+  const int k_max = std::min(64, std::max(3, 2 * len / std::max(1, s.hop) - 2));
   const std::vector<double> smooth = SmoothProjection(first.window, std::max(0, begin), std::min(end, s.n_fft), k_max);
   FreeWindowFit second = FitOnce(s, begin, end, smooth);
   FreeWindowFit& best = (!second.window.empty() && second.inconsistency <= 10 * first.inconsistency) ? second : first;
