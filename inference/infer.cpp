@@ -383,6 +383,10 @@ InferenceResult Infer(const std::vector<NdArray>& arrays, const Hints& hints) {
     const int silent = EstimateNyquistFromTails(&pairs);
     if (silent > 0) log.Addf("nyquist: the dropped Nyquist bin estimated from %d silent positions per frame before the window fit", silent);
   }
+  if (hints.win_length && *hints.win_length > n)
+    ThrowInferenceFailed("the given win_length " + std::to_string(*hints.win_length) + " exceeds n_fft " +
+                             std::to_string(n) + " of the best reading. Violated: win_length <= n_fft",
+                         log.lines());
   WindowFitOptions wopt;
   wopt.detrended = g.detrended;
   if (hints.win_length) wopt.win_length = *hints.win_length;

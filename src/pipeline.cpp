@@ -175,6 +175,12 @@ RunResult RunInference(const RunOptions& options) {
     run.inference = Infer(main, hints);
   } catch (Error& e) {
     e.details.insert(e.details.begin(), reading.begin(), reading.end());
+    // Name the dump: inference messages that do not start with a file name get the first file's.
+    if (e.file().empty() && std::string(e.what()).rfind("\"", 0) != 0) {
+      Error named(e.code(), files.front(), e.what());
+      named.details = std::move(e.details);
+      throw named;
+    }
     throw;
   }
   // Back in place, and roles indexed like the inputs.

@@ -102,6 +102,25 @@ BOOST_AUTO_TEST_CASE(inconsistent_dump_exits_4_with_candidates) {
   BOOST_CHECK(!fs::exists(out_wav));
 }
 
+BOOST_AUTO_TEST_CASE(an_inference_failure_names_the_dump_and_the_rule) {
+  // A given window longer than the n_fft the bins say: with phase and without.
+  const std::string out_wav = test::TempPath("never4b.wav");
+  const Outcome both = Run("reconstruct --magnitude " + kSample + "spectrogram.bin --phase " + kSample +
+                           "phases.bin --win-length 600 -o " + out_wav);
+  BOOST_CHECK_EQUAL(both.code, 4);
+  BOOST_CHECK_EQUAL(LastLine(both.err).rfind("error: \"" + kSample + "spectrogram.bin\": ", 0), 0u);
+  BOOST_CHECK_NE(LastLine(both.err).find("win_length <= n_fft"), std::string::npos);
+  const Outcome mag = Run("reconstruct " + kSample + "spectrogram.bin --win-length 600 -o " + out_wav);
+  BOOST_CHECK_EQUAL(mag.code, 4);
+  BOOST_CHECK_EQUAL(LastLine(mag.err).rfind("error: \"" + kSample + "spectrogram.bin\": ", 0), 0u);
+  BOOST_CHECK_NE(LastLine(mag.err).find("exceeds n_fft 256"), std::string::npos);
+  // The magnitude file given as both magnitude and phase: no layout fits, and the line names it.
+  const Outcome none = Run("reconstruct --magnitude " + kSample + "spectrogram.bin --phase " + kSample +
+                           "spectrogram.bin -o " + out_wav);
+  BOOST_CHECK_EQUAL(LastLine(none.err).rfind("error: \"" + kSample + "spectrogram.bin\": ", 0), 0u);
+  BOOST_CHECK(!fs::exists(out_wav));
+}
+
 BOOST_AUTO_TEST_CASE(verbose_log_says_what_was_read) {
   // The "read" lines are written before the spectrogram arrays move on to inference (they once
   // said "read :   , 0 values"), on success and in the log shown with a failure.
