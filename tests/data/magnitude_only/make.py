@@ -3,8 +3,9 @@
 
     /usr/bin/python3 tests/data/magnitude_only/make.py      (from the repository root)
 
-Writes eleven cases next to this script, each a raw little-endian float32 file in the tool's own
-layout (bins x frames, as scipy.signal.stft and torch.stft return it) plus truth.json:
+Writes twelve cases next to this script, each a raw little-endian float32 file in the tool's own
+layout (bins x frames, as scipy.signal.stft and torch.stft return it; the last one frames x bins)
+plus truth.json:
   scipy_hann512_hop128   |scipy.signal.stft(x, fs, nperseg=512, noverlap=384)|      hop = L/4
   scipy_hann512_hop256   |scipy.signal.stft(x, fs, nperseg=512, noverlap=256)|      hop = L/2
   torch_power512_hop128  |torch.stft(x, 512, 128, window=hann_window(512))|^2       hop = L/4
@@ -18,10 +19,12 @@ layout (bins x frames, as scipy.signal.stft and torch.stft return it) plus truth
   scipy_default_hann256_hop128   |scipy.signal.stft(x, fs)| with its defaults (speech16k)
   scipy_music_blackman256_hop64  |scipy.signal.stft(x, fs, 'blackman', 256, noverlap=192)| of 1 s
                                  of plucked strings at 22050 Hz made by sox
+  torch_music_frames_power_hann256_hop64 |torch.stft(x, 256, 64, window=hann_window(256),
+                                 center=False)|^2 of those strings, 390 frames, frames x bins
 and, for the scale alone, ../magnitude_scale/scipy_hamming256_hop64 (speech16k).
 x is 0.6 s of samples/source/speech16k.wav (scipy) or 0.45 s of samples/source/noisy22k.wav
 (torch), as float64 int16/32768 (torch: float32); the next two use the whole recordings.
-Deterministic; about 1.8 MB in all.
+Deterministic; about 2.0 MB in all.
 Needs python3-numpy, python3-scipy, python3-torch, sox.
 """
 import json
@@ -42,11 +45,12 @@ def load(name, start, count):
     return fs, x[start:start + count].astype(np.float64) / 32768.0
 
 
-def write(case, data, truth, root=HERE):
+def write(case, data, truth, root=HERE, layout="bins_x_frames"):
+    """data is bins x frames; written in `layout`."""
     folder = os.path.join(root, case)
     os.makedirs(folder, exist_ok=True)
-    data.astype("<f4").tofile(os.path.join(folder, "magnitude.f32"))
-    truth.update({"layout": "bins_x_frames", "bins": int(data.shape[0]), "frames": int(data.shape[1]),
+    (data if layout == "bins_x_frames" else data.T).astype("<f4").tofile(os.path.join(folder, "magnitude.f32"))
+    truth.update({"layout": layout, "bins": int(data.shape[0]), "frames": int(data.shape[1]),
                   "dtype": "float32", "byte_order": "little",
                   "files": {"magnitude": "magnitude.f32", "phase": None}})
     with open(os.path.join(folder, "truth.json"), "w") as f:
@@ -130,9 +134,23 @@ def main():
                     "gain", "-8"], check=True)
     fsm, xm = scipy.io.wavfile.read(wav)
     os.remove(wav)
-    xm = xm[:fsm].astype(np.float64) / 32768.0
+    xw = xm.astype(np.float64) / 32768.0
+    xm = xw[:fsm]
     scipy_case("scipy_music_blackman256_hop64", xm, fsm, "blackman", 256, 64,
                "np.abs(scipy.signal.stft(x, fs, window='blackman', nperseg=256, noverlap=192)[2])", music)
+    # The same strings, 390 frames of torch power (Hann 256, hop 64, not centred) written
+    # frames x bins: every multiple of 129 is a period of the flat stream, and 774 and 10062
+    # correlated better than 129; the layout of 774 "frames" of 65 bins won the retrieval.
+    xt = xw[:256 + 64 * 389]
+    z = torch.stft(torch.from_numpy(xt), n_fft=256, hop_length=64, window=torch.hann_window(256, dtype=torch.float64),
+                   center=False, return_complex=True)
+    write("torch_music_frames_power_hann256_hop64", (z.abs() ** 2).numpy(), {
+        "producer": "torch.stft",
+        "call": "torch.stft(x, n_fft=256, hop_length=64, window=torch.hann_window(256, dtype=torch.float64), "
+                "center=False, return_complex=True).abs().T**2",
+        "source": music.replace("first 1.0 s", "first 25152 samples"), "sample_rate": fsm,
+        "n_fft": 256, "hop": 64, "win_length": 256, "window": window("hann"),
+        "center": False, "pad_mode": None, "magnitude_scale": "power"}, layout="frames_x_bins")
     # Scale only (tests/data/magnitude_scale/): a linear Hamming 256 dump at 16 kHz whose patch
     # ratio (0.797) says linear, while its unresolved harmonics' "peaks" fit Hann under the power
     # reading (which a previous rule took).
