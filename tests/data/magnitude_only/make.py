@@ -20,11 +20,11 @@ plus truth.json:
   scipy_music_blackman256_hop64  |scipy.signal.stft(x, fs, 'blackman', 256, noverlap=192)| of 1 s
                                  of plucked strings at 22050 Hz made by sox
   torch_music_frames_power_hann256_hop64 |torch.stft(x, 256, 64, window=hann_window(256),
-                                 center=False)|^2 of those strings, 390 frames, frames x bins
+                                 center=False)|^2 of those strings, 792 frames, frames x bins
 and, for the scale alone, ../magnitude_scale/scipy_hamming256_hop64 (speech16k).
 x is 0.6 s of samples/source/speech16k.wav (scipy) or 0.45 s of samples/source/noisy22k.wav
 (torch), as float64 int16/32768 (torch: float32); the next two use the whole recordings.
-Deterministic; about 2.0 MB in all.
+Deterministic; about 2.2 MB in all.
 Needs python3-numpy, python3-scipy, python3-torch, sox.
 """
 import json
@@ -138,17 +138,17 @@ def main():
     xm = xw[:fsm]
     scipy_case("scipy_music_blackman256_hop64", xm, fsm, "blackman", 256, 64,
                "np.abs(scipy.signal.stft(x, fs, window='blackman', nperseg=256, noverlap=192)[2])", music)
-    # The same strings, 390 frames of torch power (Hann 256, hop 64, not centred) written
-    # frames x bins: every multiple of 129 is a period of the flat stream, and 774 and 10062
-    # correlated better than 129; the layout of 774 "frames" of 65 bins won the retrieval.
-    xt = xw[:256 + 64 * 389]
+    # The same strings, 792 frames of torch power (Hann 256, hop 64, not centred) written
+    # frames x bins: every multiple of 129 is a period of the flat stream, and 774 and others
+    # correlated better than 129, which was not among the five periods tried.
+    xt = xw[:256 + 64 * 791]
     z = torch.stft(torch.from_numpy(xt), n_fft=256, hop_length=64, window=torch.hann_window(256, dtype=torch.float64),
                    center=False, return_complex=True)
     write("torch_music_frames_power_hann256_hop64", (z.abs() ** 2).numpy(), {
         "producer": "torch.stft",
         "call": "torch.stft(x, n_fft=256, hop_length=64, window=torch.hann_window(256, dtype=torch.float64), "
                 "center=False, return_complex=True).abs().T**2",
-        "source": music.replace("first 1.0 s", "first 25152 samples"), "sample_rate": fsm,
+        "source": music.replace("first 1.0 s", "first 50880 samples"), "sample_rate": fsm,
         "n_fft": 256, "hop": 64, "win_length": 256, "window": window("hann"),
         "center": False, "pad_mode": None, "magnitude_scale": "power"}, layout="frames_x_bins")
     # Scale only (tests/data/magnitude_scale/): a linear Hamming 256 dump at 16 kHz whose patch
