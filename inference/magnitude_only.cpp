@@ -651,7 +651,11 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
   // where the retrieval agrees with it (pick_family below).
   std::optional<WindowFamily> set_aside;
   std::string set_aside_why;  // when the set-aside family is taken: why (for the window evidence)
-  if (shape.decisive && !PeaksMayBePartials(hints, n)) {
+  // A Hamming reading counts with a fit up to 0.15 (a true Hamming's shape at wide bins lies
+  // beyond Hamming: 0.083-0.118, see pick_family).
+  const bool loose_hamming = shape.family == WindowFamily::kHamming && shape.peaks >= 30 && shape.distance < 0.15 &&
+                             shape.runner_up - shape.distance >= 0.075;
+  if ((shape.decisive || loose_hamming) && !PeaksMayBePartials(hints, n)) {
     shape.decisive = false;
     if (shape.family != WindowFamily::kHann) set_aside = shape.family;
     log.Addf("magnitude-only: bins of %.1f Hz (%s %.0f Hz / n_fft %d) are wider than %.0f Hz: harmonics may be unresolved, so the peak "
@@ -759,16 +763,24 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
     // Blackman and the retrieval 1.4 dB better under Blackman, short of the margin). Not at half a
     // window, where the retrieval's preference says nothing: speech at 62.5 Hz bins, whose peaks
     // say Hamming for Hann, was read as Hamming there on all 4 Hann dumps of the n256 matrix.
-    // At half a window a Blackman reading is taken unless the retrieval prefers the prior by
-    // 0.25 dB: wide bins bias the peaks one family narrower (Hann read as Hamming, Blackman as
-    // Hann), never wider, so peaks that still say Blackman are not that bias (sox plucked
-    // strings, Blackman 256 at hop 128: peaks Blackman 0.039 against Hann 0.145, the retrieval
-    // level within 0.01 dB, read as Hann).
+    // At half a window the retrieval's preference says little (Hann dumps of speech and music at
+    // 62-86 Hz bins were 0.3-2.4 dB more consistent under Hamming), but wide bins bias the peaks one
+    // family narrower, never wider: Hann reads as Hamming with a close fit (0.005-0.041), Hamming
+    // as Hamming with a loose one (0.083-0.118: the shape lies beyond Hamming), Blackman as Hann
+    // or Blackman (scipy and torch dumps of plucked strings at 22 and 44 kHz, speech at 16 kHz,
+    // noisy speech at 22 kHz). So a Blackman reading, and a Hamming one whose fit is looser than
+    // 0.06, are taken unless the retrieval prefers Hann by 0.25 dB.
     const bool half = 2 * hop >= at.window.length;
-    if (set_aside && (half ? *set_aside == WindowFamily::kBlackman && sc_of(win_trials, *set_aside) <= sc_of(win_trials, prior) + 0.25
+    const bool past_bias = set_aside && (*set_aside == WindowFamily::kBlackman ||
+                                         (*set_aside == WindowFamily::kHamming && shape.distance >= 0.06));
+    if (set_aside && (half ? past_bias && sc_of(win_trials, *set_aside) <= sc_of(win_trials, prior) + 0.25
                            : sc_of(win_trials, *set_aside) < sc_of(win_trials, prior))) {
       w.family = *set_aside;
-      set_aside_why = half ? "the retrieval does not prefer Hann by 0.25 dB" : "the retrieval prefers it to Hann too";
+      char why[256];
+      if (!half) std::snprintf(why, sizeof why, "the retrieval prefers it to Hann too");
+      else if (*set_aside == WindowFamily::kBlackman) std::snprintf(why, sizeof why, "the retrieval does not prefer Hann by 0.25 dB");
+      else std::snprintf(why, sizeof why, "its fit, %.3f, is too loose for a Hann window read one family narrower; the retrieval does not prefer Hann by 0.25 dB", shape.distance);
+      set_aside_why = why;
       log.Addf("magnitude-only: the peaks' family %s, set aside for wide bins, is taken: %s", WindowFamilyName(*set_aside),
                set_aside_why.c_str());
     }

@@ -3,7 +3,7 @@
 
     /usr/bin/python3 tests/data/magnitude_only/make.py      (from the repository root)
 
-Writes thirteen cases next to this script, each a raw little-endian float32 file in the tool's own
+Writes fourteen cases next to this script, each a raw little-endian float32 file in the tool's own
 layout (bins x frames, as scipy.signal.stft and torch.stft return it; the last one frames x bins)
 plus truth.json:
   scipy_hann512_hop128   |scipy.signal.stft(x, fs, nperseg=512, noverlap=384)|      hop = L/4
@@ -17,6 +17,7 @@ plus truth.json:
   scipy_chord_hann2048_hop512    |scipy.signal.stft(x, 48000, 'hann', 2048, noverlap=1536)| (chord)
   torch_chord_power_hann1024_hop512 |torch.stft(x, 1024, 512, window=hann_window(1024))|^2 (chord)
   scipy_default_hann256_hop128   |scipy.signal.stft(x, fs)| with its defaults (speech16k)
+  scipy_hamming256_hop128        |scipy.signal.stft(x, fs, 'hamming', 256, noverlap=128)| (speech16k)
   scipy_music_blackman256_hop64  |scipy.signal.stft(x, fs, 'blackman', 256, noverlap=192)| of 1 s
                                  of plucked strings at 22050 Hz made by sox
   scipy_music_blackman256_hop128 the same at hop 128, 1.5 s
@@ -25,7 +26,7 @@ plus truth.json:
 and, for the scale alone, ../magnitude_scale/scipy_hamming256_hop64 (speech16k).
 x is 0.6 s of samples/source/speech16k.wav (scipy) or 0.45 s of samples/source/noisy22k.wav
 (torch), as float64 int16/32768 (torch: float32); the next two use the whole recordings.
-Deterministic; about 2.3 MB in all.
+Deterministic; about 2.4 MB in all.
 Needs python3-numpy, python3-scipy, python3-torch, sox.
 """
 import json
@@ -157,6 +158,11 @@ def main():
         "source": music.replace("first 1.0 s", "first 50880 samples"), "sample_rate": fsm,
         "n_fft": 256, "hop": 64, "win_length": 256, "window": window("hann"),
         "center": False, "pad_mode": None, "magnitude_scale": "power"}, layout="frames_x_bins")
+    # Hamming at half the window, bins of 62.5 Hz: the peaks say Hamming, with a fit (0.094) too
+    # loose for a Hann window read one family narrower (0.005-0.041); once read as Hann.
+    scipy_case("scipy_hamming256_hop128", x, fs, "hamming", 256, 128,
+               "np.abs(scipy.signal.stft(x, fs, window='hamming', nperseg=256, noverlap=128)[2])",
+               "samples/source/speech16k.wav")
     # Scale only (tests/data/magnitude_scale/): a linear Hamming 256 dump at 16 kHz whose patch
     # ratio (0.797) says linear, while its unresolved harmonics' "peaks" fit Hann under the power
     # reading (which a previous rule took).
