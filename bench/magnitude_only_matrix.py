@@ -14,7 +14,10 @@ espeak-ng voice, 8 kHz German espeak-ng speech, a 48 kHz plucked chord from sox;
 at 8-16 kHz, 1024/2048 above (72 dumps). set "n256": samples/source speech16k and noisy22k at
 n_fft 256 (scipy's default), where voiced harmonics lie closer than a main lobe (24 dumps). set
 "music": sox plucked strings under a 3 Hz FM at 22050 Hz (n_fft 256) and 44100 Hz (512), and a
-tremolo square-wave organ chord at 22050 Hz (256): bins of 86 Hz (36 dumps). Needs python3-numpy, python3-scipy, python3-torch,
+tremolo square-wave organ chord at 22050 Hz (256): bins of 86 Hz (36 dumps). set "held": recordings
+never used while tuning the family rules for wide bins: espeak-ng male English at 22050 Hz and
+female at 16 kHz (256), sox plucked G chord at 22050 Hz (256), a tremolo sawtooth chord at 44.1
+kHz (512), German espeak-ng at 8 kHz (128): bins of 62.5-86 Hz (60 dumps). Needs python3-numpy, python3-scipy, python3-torch,
 espeak-ng and sox (scripts/setup --samples).
 """
 import json
@@ -62,6 +65,23 @@ def sources(work, which):
         out["music44k"] = read(m44)
         out["organ22k"] = read(organ)
         return out
+    if which == "held":
+        m22, f1, f16, pl, saw, g1, g8 = (os.path.join(work, f) for f in (
+            "male22k.wav", "f.wav", "female16k.wav", "pluck22k.wav", "saw44k.wav", "g.wav", "german8k.wav"))
+        sh("espeak-ng", "-v", "en-us", "-s", "165", "-w", m22,
+           "A large size in stockings is hard to sell. The boy was there when the sun rose.")
+        sh("espeak-ng", "-v", "en+f2", "-s", "150", "-w", f1,
+           "Rice is often served in round bowls. The juice of lemons makes fine punch.")
+        sh("sox", "-R", "-D", f1, "-r", "16000", "-b", "16", f16)
+        sh("sox", "-R", "-D", "-n", "-r", "22050", "-b", "16", "-c", "1", pl, "synth", "3", "pluck", "G2", "pluck", "D3",
+           "pluck", "G3", "pluck", "B3", "remix", "-", "gain", "-8")
+        sh("sox", "-R", "-D", "-n", "-r", "44100", "-b", "16", "-c", "1", saw, "synth", "3", "sawtooth", "220", "sawtooth",
+           "277", "sawtooth", "330", "remix", "-", "lowpass", "6000", "gain", "-14", "tremolo", "3", "30")
+        sh("espeak-ng", "-v", "de", "-s", "170", "-w", g1, "Im Sommer fahren wir oft an die See und baden jeden Tag.")
+        sh("sox", "-R", "-D", g1, "-r", "8000", "-b", "16", g8)
+        for key, path in (("male22k", m22), ("female16k", f16), ("pluck22k", pl), ("saw44k", saw), ("german8k", g8)):
+            out[key] = read(path)
+        return out
     if which == "tuned":
         out["speech16k"] = read(os.path.join(SOURCE, "speech16k.wav"))
         out["noisy22k"] = read(os.path.join(SOURCE, "noisy22k.wav"))
@@ -108,6 +128,8 @@ def main():
             sizes = (256,)
         elif which == "music":
             sizes = (512,) if fs > 30000 else (256,)
+        elif which == "held":
+            sizes = (512,) if fs > 30000 else (128,) if fs < 10000 else (256,)
         else:
             sizes = (512, 1024) if which == "tuned" else ((1024, 2048) if fs > 30000 else (256, 512))
         for family in ("hann", "hamming", "blackman"):
