@@ -662,6 +662,10 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
              "shape is not used and Hann is the prior", BinHz(hints, n), hints.sample_rate ? "sample rate" : "assumed sample rate",
              BinHz(hints, n) * n, n, kMaxBinHz);
   }
+  // Peaks that lean to Blackman without the margin (partials 2-3 bins apart, inside its main
+  // lobe, leave few clean peaks): used only at half a window, below.
+  const bool leaning_blackman = !shape.decisive && !set_aside && shape.family == WindowFamily::kBlackman &&
+                                shape.peaks >= 30 && shape.distance <= 0.1;
   const WindowFamily prior = shape.decisive ? shape.family : WindowFamily::kHann;
   if (!hints.window) base.window.family = prior;
   struct HopScan {
@@ -769,20 +773,31 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
     // as Hamming with a loose one (0.083-0.118: the shape lies beyond Hamming), Blackman as Hann
     // or Blackman (scipy and torch dumps of plucked strings at 22 and 44 kHz, speech at 16 kHz,
     // noisy speech at 22 kHz). So a Blackman reading, and a Hamming one whose fit is looser than
-    // 0.06, are taken unless the retrieval prefers Hann by 0.25 dB.
+    // 0.06, are taken unless the retrieval prefers Hann by 1 dB (kHalfWindowDb). At redundancy 2 the
+    // retrieval is a weak guard: Hann dumps were up to 1.8 dB more consistent under Blackman.
     const bool half = 2 * hop >= at.window.length;
+    constexpr double kHalfWindowDb = 1.0;
     const bool past_bias = set_aside && (*set_aside == WindowFamily::kBlackman ||
                                          (*set_aside == WindowFamily::kHamming && shape.distance >= 0.06));
-    if (set_aside && (half ? past_bias && sc_of(win_trials, *set_aside) <= sc_of(win_trials, prior) + 0.25
+    if (set_aside && (half ? past_bias && sc_of(win_trials, *set_aside) <= sc_of(win_trials, prior) + kHalfWindowDb
                            : sc_of(win_trials, *set_aside) < sc_of(win_trials, prior))) {
       w.family = *set_aside;
       char why[256];
       if (!half) std::snprintf(why, sizeof why, "the retrieval prefers it to Hann too");
-      else if (*set_aside == WindowFamily::kBlackman) std::snprintf(why, sizeof why, "the retrieval does not prefer Hann by 0.25 dB");
-      else std::snprintf(why, sizeof why, "its fit, %.3f, is too loose for a Hann window read one family narrower; the retrieval does not prefer Hann by 0.25 dB", shape.distance);
+      else if (*set_aside == WindowFamily::kBlackman) std::snprintf(why, sizeof why, "the retrieval does not prefer Hann by 1 dB");
+      else std::snprintf(why, sizeof why, "its fit, %.3f, is too loose for a Hann window read one family narrower; the retrieval does not prefer Hann by 1 dB", shape.distance);
       set_aside_why = why;
       log.Addf("magnitude-only: the peaks' family %s, set aside for wide bins, is taken: %s", WindowFamilyName(*set_aside),
                set_aside_why.c_str());
+    } else if (half && leaning_blackman &&
+               sc_of(win_trials, WindowFamily::kBlackman) <= sc_of(win_trials, WindowFamily::kHann) + kHalfWindowDb) {
+      // The same direction of bias: peaks of a Hann or Hamming window do not read wider.
+      w.family = WindowFamily::kBlackman;
+      char why[256];
+      std::snprintf(why, sizeof why, "they lean to it (%.3f against %s's %.3f), and peaks read narrower than the window, not wider; the retrieval does not prefer Hann by 1 dB",
+                    shape.distance, WindowFamilyName(shape.runner_up_family), shape.runner_up);
+      set_aside_why = why;
+      log.Addf("magnitude-only: Blackman is taken: %s", why);
     }
     w.param = 0.0;
     return w;
@@ -861,9 +876,11 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
   if (win_trials.size() > 1)
     we.has_runner_up = true, we.runner_up_value = DescribeWindow(win_trials[1].h.window), we.runner_up_score = -win_trials[1].sc;
   we.note = "periodic or symmetric variants and the window's offset in the frame do not show in magnitudes; periodic, offset 0 assumed";
-  if (!set_aside_why.empty() && p.window.family == *set_aside)
+  if (!set_aside_why.empty() && set_aside && p.window.family == *set_aside)
     we.note += std::string("; bins wider than 50 Hz set the spectral peaks' shape aside, but it said ") +
                WindowFamilyName(*set_aside) + " and " + set_aside_why;
+  else if (!set_aside_why.empty() && leaning_blackman && p.window.family == WindowFamily::kBlackman)
+    we.note += "; the spectral peaks are not decisive, but " + set_aside_why;
   if (hints.window) we = GivenEvidence(WindowFamilyName(p.window.family));
   r.evidence["window"] = we;
   Evidence le = hints.win_length ? GivenEvidence(p.win_length) : Evidence();
