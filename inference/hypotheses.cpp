@@ -215,14 +215,14 @@ std::vector<Hypothesis> SearchHypotheses(const std::vector<double>& magnitude,
   std::vector<std::pair<Geometry, int>> geoms;
   auto ref_of = [](const Geometry& g) { return g.ref_sign == 1 ? 2 : g.ref_sign == -1 ? 3 : g.ref_const != 0 ? 1 : 0; };
   if (convincing) {
-    auto add = [&](const Geometry& g0) {
+    auto add = [&](const Geometry& g0, bool every_ref = false) {
       Geometry g = g0;
       g.ref_sign = 0;
       g.ref_const = 0;
-      bool dup = false;
       for (const auto& e : geoms)
-        dup = dup || (e.first.n_fft == g.n_fft && e.first.layout.bins == g.layout.bins && e.first.layout.layout == g.layout.layout);
-      if (!dup) geoms.push_back({g, ref_of(g0)});
+        if (e.first.n_fft == g.n_fft && e.first.layout.bins == g.layout.bins && e.first.layout.layout == g.layout.layout)
+          return;
+      geoms.push_back({g, every_ref ? -1 : ref_of(g0)});
     };
     for (size_t i = 0; i < screened.size() && geoms.size() < 2; ++i) add(screened[i].geometry);
     // And the best geometry of every layout with more frames than those: under a wrong first
@@ -232,11 +232,17 @@ std::vector<Hypothesis> SearchHypotheses(const std::vector<double>& magnitude,
     // chance under another scale.)
     size_t most_frames = 0;
     for (const auto& e : geoms) most_frames = std::max(most_frames, e.first.layout.frames);
-    for (const LayoutHypothesis& l : layouts) {
-      if (l.frames <= most_frames) continue;
+    for (size_t li = 0; li < layouts.size(); ++li) {
+      const LayoutHypothesis& l = layouts[li];
+      // And the layout the phase's evidence ranks first (DC and Nyquist zero phase, Hermitian
+      // symmetry), whatever its frame count: a two-sided scipy dump of power (Kaiser 12, 217
+      // frames x 512 bins) was never read as power, a chance 6-digit screening of 434 x 256
+      // under the linear reading having taken both places.
+      // (Under each phase reference: the wrong scale's choice of reference is noise.)
+      if (l.frames <= most_frames && li != 0) continue;
       for (const Hypothesis& h : screened)
         if (h.geometry.layout.bins == l.bins && h.geometry.layout.layout == l.layout) {
-          add(h.geometry);
+          add(h.geometry, li == 0);
           break;
         }
     }
