@@ -61,7 +61,10 @@ int TrailingZeros(int v) {
 // Prior preference among candidates that fit equally well: lower is better.
 std::vector<int> PriorKey(const WindowCandidate& c, int n_fft) {
   const int l = c.spec.length;
-  const bool conventional_offset = c.offset == 0 || c.offset == (n_fft - l) / 2;
+  // Centred in the frame is torch's placement, and torch makes no open-ended (MATLAB 'hanning')
+  // windows: scipy's periodic Hann 255 in nfft 256 (offset 0) was read as the same samples
+  // described as an open-ended 254 centred at offset 1, the even length winning the tie.
+  const bool conventional_offset = c.offset == 0 || (c.offset == (n_fft - l) / 2 && !c.spec.open_ends);
   const int variant = c.spec.open_ends ? 2 : c.spec.symmetric ? 1 : 0;
   return {WindowFamilyHasParam(c.spec.family) ? 1 : 0, conventional_offset ? 0 : 1,
           l == n_fft ? 0 : 1, -TrailingZeros(l), variant,

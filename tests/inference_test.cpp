@@ -133,6 +133,21 @@ BOOST_AUTO_TEST_CASE(a_kaiser_window_between_grid_values_zero_padded_keeps_its_v
   }
 }
 
+BOOST_AUTO_TEST_CASE(an_odd_window_at_the_frame_start_is_not_an_open_ended_one_centred) {
+  // scipy's periodic Hann of 255 samples in nfft 256 starts with a zero: the same samples are an
+  // open-ended (MATLAB 'hanning') 254 centred at offset 1, which torch, the one tool that
+  // centres, never makes; the even length once won the tie. They are also a symmetric Hann of
+  // 256 (MATLAB's hann(256)) at the frame start, which the data cannot tell from it.
+  Made d = MakeDump({WindowFamily::kHann, 0, false, false, 255}, 256, 85, 0, true);
+  const InferenceResult r = Infer(d.arrays, Hints{});
+  BOOST_CHECK_EQUAL(r.params.offset, 0);
+  BOOST_CHECK(r.params.window.family == WindowFamily::kHann);
+  BOOST_CHECK(!r.params.window.open_ends);
+  BOOST_CHECK_MESSAGE((r.params.win_length == 255 && !r.params.window.symmetric) ||
+                          (r.params.win_length == 256 && r.params.window.symmetric),
+                      DescribeWindow(r.params.window));
+}
+
 BOOST_AUTO_TEST_CASE(centre_reflect_padding_gives_start_and_length) {
   // torch.stft(center=True) with win_length < n_fft: the window sits at (n_fft - win_length) / 2,
   // so the head of the padded signal is under no window. With win_length n_fft/2 the candidate
