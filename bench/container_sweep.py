@@ -23,21 +23,17 @@ SNR above 60 dB against the recording inside the first and last n_fft samples. P
 per case and the count. Needs python3-numpy, -scipy, -torch, -h5py, espeak-ng
 and sox.
 """
-import json
 import os
-import subprocess
 import sys
-import warnings
 
 import h5py
 import numpy as np
 import scipy.io
-import scipy.io.wavfile as wf
 import scipy.signal as sg
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from wild_sweep import recordings  # noqa: E402
+from wild_sweep import recordings, run_blind, snr_inside  # noqa: E402
 
 MAG_NAMES = ["S", "mag", "magnitude", "spec", "spectrogram", "M", "abs_stft", "amplitude"]
 PHASE_NAMES = ["P", "phase", "phases", "angle", "ph", "phi"]
@@ -96,6 +92,7 @@ def main():
         axes = rng.random() < 0.5
         compress = rng.random() < 0.5
         no_rate = rng.random() < 0.5
+        mat_parts = rng.random() < 0.5  # MATLAB: magnitude and phase, or Zxx
         if only is not None and str(i) not in only:
             continue
         base = os.path.join(work, "dump")
@@ -119,7 +116,7 @@ def main():
             what = "f, t, Zxx"
         elif container == "mat":
             files = [base + ".mat"]
-            if rng.random() < 0.5:
+            if mat_parts:
                 scipy.io.savemat(files[0], {mk: m.astype(fdt), pk: ph.astype(fdt)}, do_compression=compress)
                 what = f"{mk}, {pk}"
             else:
@@ -145,30 +142,19 @@ def main():
             files = [base + ".iq"]
             np.stack([zz.real, zz.imag], axis=-1).astype(np.float32).tofile(files[0])
             what = "float32 re, im"
-        out, rep = os.path.join(work, "out.wav"), os.path.join(work, "report.json")
         has_axes = "f, t" in what
-        rate = [] if has_axes and no_rate else ["--sample-rate", str(fs)]
-        p = subprocess.run([exe, "reconstruct", *files, "-o", out, "--report", rep, "--force", *rate],
-                           capture_output=True, text=True)
+        rate = None if has_axes and no_rate else fs
+        err, r, got = run_blind(exe, files, work, rate)
         complexed = container in ("npy", "npzc", "iq") or (container == "mat" and what.startswith("Zxx"))
         desc = (f"{i} {name} {tool} {fam} n_fft {n_fft} win {win} hop {hop} {container} ({what}) "
                 f"{'' if complexed else scale + ' '}{'frames x bins' if frames_first else 'bins x frames'}"
-                f"{' degrees' if degrees and not complexed else ''}{' no --sample-rate' if not rate else ''}")
+                f"{' degrees' if degrees and not complexed else ''}{' no --sample-rate' if rate is None else ''}")
         run += 1
-        if p.returncode:
-            print(f"FAIL {desc}: exit {p.returncode}: {p.stderr.strip().splitlines()[-1][:200]}", flush=True)
+        if err:
+            print(f"FAIL {desc}: {err}", flush=True)
             bad += 1
             continue
-        r = json.load(open(rep))
-        s = r["stft"]
-        got = (s["n_fft"], s["hop"], s["win_length"], s["window"]["family"])
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            y = wf.read(out)[1]
-        y = y / 32768.0 if np.issubdtype(y.dtype, np.integer) else y.astype(np.float64)
-        k = min(len(x), len(y))
-        e = np.sum((x[n_fft:k - n_fft] - y[n_fft:k - n_fft]) ** 2)
-        snr = 10 * np.log10(np.sum(x[n_fft:k - n_fft] ** 2) / max(e, 1e-300))
+        snr = snr_inside(x, work, n_fft)
         read_fs = r["signal"]["sample_rate"]
         ok = got == (n_fft, hop, win, fam) and snr > 60 and read_fs == fs
         bad += not ok

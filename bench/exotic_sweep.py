@@ -17,19 +17,15 @@ exactly and an SNR above 60 dB against the recording inside the first and last n
 Prints one line per case and the count. Needs python3-numpy, python3-scipy, python3-torch,
 espeak-ng and sox.
 """
-import json
 import os
-import subprocess
 import sys
-import warnings
 
 import numpy as np
-import scipy.io.wavfile as wf
 import scipy.signal as sg
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from wild_sweep import recordings  # noqa: E402
+from wild_sweep import recordings, run_blind, snr_inside  # noqa: E402
 
 
 def main():
@@ -99,27 +95,16 @@ def main():
         mag, phase = os.path.join(work, "mag.bin"), os.path.join(work, "phase.bin")
         m.astype(dt).tofile(mag)
         ph.astype(dt).tofile(phase)
-        out, rep = os.path.join(work, "out.wav"), os.path.join(work, "report.json")
-        p = subprocess.run([exe, "reconstruct", mag, phase, "-o", out, "--report", rep, "--force", "--sample-rate", str(fs)],
-                           capture_output=True, text=True)
+        err, r, got = run_blind(exe, [mag, phase], work, fs)
         desc = (f"{i} {name} {tool} {fam}{'' if param is None else f'({param})'} n_fft {n_fft} win {win} hop {hop} "
                 f"{' '.join(opts)} {scale} {'frames x bins' if frames_first else 'bins x frames'} {dt}"
                 f"{' degrees' if degrees else ''}")
         run += 1
-        if p.returncode:
-            print(f"FAIL {desc}: exit {p.returncode}: {p.stderr.strip().splitlines()[-1][:200]}", flush=True)
+        if err:
+            print(f"FAIL {desc}: {err}", flush=True)
             bad += 1
             continue
-        r = json.load(open(rep))
-        s = r["stft"]
-        got = (s["n_fft"], s["hop"], s["win_length"], s["window"]["family"])
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            y = wf.read(out)[1]
-        y = y / 32768.0 if np.issubdtype(y.dtype, np.integer) else y.astype(np.float64)
-        k = min(len(x), len(y))
-        e = np.sum((x[n_fft:k - n_fft] - y[n_fft:k - n_fft]) ** 2)
-        snr = 10 * np.log10(np.sum(x[n_fft:k - n_fft] ** 2) / max(e, 1e-300))
+        snr = snr_inside(x, work, n_fft)
         ok = got == (n_fft, hop, win, fam) and snr > 60
         bad += not ok
         print(f"{'ok  ' if ok else 'FAIL'} {desc}: got {got}, {r['magnitude_scale']['kind']}, {r['phase_units']}, "

@@ -51,6 +51,30 @@ def recordings(work):
     return {"fr16k": read(fr16), "music22k": read(music)}
 
 
+def run_blind(exe, files, work, rate=None):
+    """`specrecon reconstruct FILES [--sample-rate RATE]` into WORKDIR/out.wav and report.json.
+    Returns (error line or None, report, stft tuple (n_fft, hop, win_length, family))."""
+    out, rep = os.path.join(work, "out.wav"), os.path.join(work, "report.json")
+    p = subprocess.run([exe, "reconstruct", *files, "-o", out, "--report", rep, "--force",
+                        *([] if rate is None else ["--sample-rate", str(rate)])], capture_output=True, text=True)
+    if p.returncode:
+        return f"exit {p.returncode}: {p.stderr.strip().splitlines()[-1][:200]}", None, None
+    r = json.load(open(rep))
+    s = r["stft"]
+    return None, r, (s["n_fft"], s["hop"], s["win_length"], s["window"]["family"])
+
+
+def snr_inside(x, work, n_fft):
+    """SNR (dB) of WORKDIR/out.wav against x, leaving out the first and last n_fft samples."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        y = wf.read(os.path.join(work, "out.wav"))[1]
+    y = y / 32768.0 if np.issubdtype(y.dtype, np.integer) else y.astype(np.float64)
+    k = min(len(x), len(y))
+    e = np.sum((x[n_fft:k - n_fft] - y[n_fft:k - n_fft]) ** 2)
+    return 10 * np.log10(np.sum(x[n_fft:k - n_fft] ** 2) / max(e, 1e-300))
+
+
 def main():
     if len(sys.argv) < 6:
         raise SystemExit(__doc__)
@@ -102,28 +126,17 @@ def main():
         m.astype(dt).tofile(mag)
         ph.astype(dt).tofile(phase)
         files = [mag, phase] if mode == "phase" else [mag]
-        out, rep = os.path.join(work, "out.wav"), os.path.join(work, "report.json")
-        p = subprocess.run([exe, "reconstruct", *files, "-o", out, "--report", rep, "--force", "--sample-rate", str(fs)],
-                           capture_output=True, text=True)
+        err, r, got = run_blind(exe, files, work, fs)
         desc = (f"{i} {name} {tool} {fam} n_fft {n_fft} win {win} hop {hop} {scale} "
                 f"{'frames x bins' if frames_first else 'bins x frames'} {dt}{' degrees' if degrees else ''}")
         run += 1
-        if p.returncode:
-            print(f"FAIL {desc}: exit {p.returncode}: {p.stderr.strip().splitlines()[-1][:200]}", flush=True)
+        if err:
+            print(f"FAIL {desc}: {err}", flush=True)
             bad += 1
             continue
-        r = json.load(open(rep))
-        s = r["stft"]
-        got = (s["n_fft"], s["hop"], s["win_length"], s["window"]["family"])
         ok = got == (n_fft, hop, win, fam)
         if mode == "phase":
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                y = wf.read(out)[1]
-            y = y / 32768.0 if np.issubdtype(y.dtype, np.integer) else y.astype(np.float64)
-            k = min(len(x), len(y))
-            e = np.sum((x[n_fft:k - n_fft] - y[n_fft:k - n_fft]) ** 2)
-            snr = 10 * np.log10(np.sum(x[n_fft:k - n_fft] ** 2) / max(e, 1e-300))
+            snr = snr_inside(x, work, n_fft)
             ok = ok and snr > 60
             extra = f"SNR {snr:.1f} dB"
         else:
