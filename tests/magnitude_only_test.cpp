@@ -144,38 +144,36 @@ BOOST_AUTO_TEST_CASE(matrix_magnitude_only_dumps_give_their_parameters) {
 // retrieval prefers Blackman to Hann too: the report says why the family is not the Hann prior.
 // At half a window the rules of pick_family (magnitude_only.cpp) for Blackman and Hamming.
 BOOST_AUTO_TEST_CASE(a_family_set_aside_for_wide_bins_is_taken_with_the_retrieval) {
-  const fs::path dir = fs::path(SPECRECON_SOURCE_DIR) / "tests/data/magnitude_only/scipy_music_blackman256_hop64";
-  const std::vector<NdArray> arrays = ReadArrays((dir / "magnitude.f32").string(), RawHints());
-  Hints h;
-  h.sample_rate = 22050;
-  const InferenceResult r = Infer(arrays, h);
-  BOOST_CHECK_EQUAL(WindowFamilyName(r.params.window.family), "blackman");
-  BOOST_CHECK_EQUAL(r.params.hop, 64);
-  BOOST_CHECK_NE(r.evidence.at("window").note.find("set the spectral peaks' shape aside, but it said blackman"),
-                 std::string::npos);
-  // At half the window the retrieval cannot prefer anything (level within 0.01 dB); wide bins
-  // bias the peaks narrower, not wider, so their Blackman stands unless the retrieval objects.
-  const fs::path half = fs::path(SPECRECON_SOURCE_DIR) / "tests/data/magnitude_only/scipy_music_blackman256_hop128";
-  const InferenceResult r2 = Infer(ReadArrays((half / "magnitude.f32").string(), RawHints()), h);
-  BOOST_CHECK_EQUAL(WindowFamilyName(r2.params.window.family), "blackman");
-  BOOST_CHECK_EQUAL(r2.params.hop, 128);
-  BOOST_CHECK_NE(r2.evidence.at("window").note.find("the retrieval does not prefer Hann by 1 dB"), std::string::npos);
-  // Hamming at half the window (speech, 62.5 Hz bins): its peaks' loose Hamming fit is no Hann
-  // window read one family narrower.
-  const fs::path ham = fs::path(SPECRECON_SOURCE_DIR) / "tests/data/magnitude_only/scipy_hamming256_hop128";
-  Hints h16;
-  h16.sample_rate = 16000;
-  const InferenceResult r3 = Infer(ReadArrays((ham / "magnitude.f32").string(), RawHints()), h16);
-  BOOST_CHECK_EQUAL(WindowFamilyName(r3.params.window.family), "hamming");
-  BOOST_CHECK_NE(r3.evidence.at("window").note.find("too loose for a Hann window read one family narrower"), std::string::npos);
-  // Blackman at half the window on a chord (bins of 47 Hz): peaks that lean to Blackman without
-  // the margin are taken there, and the note says so.
-  const fs::path chord = fs::path(SPECRECON_SOURCE_DIR) / "tests/data/magnitude_only/scipy_chord_blackman1024_hop512";
-  Hints h48;
-  h48.sample_rate = 48000;
-  const InferenceResult r4 = Infer(ReadArrays((chord / "magnitude.f32").string(), RawHints()), h48);
-  BOOST_CHECK_EQUAL(WindowFamilyName(r4.params.window.family), "blackman");
-  BOOST_CHECK_NE(r4.evidence.at("window").note.find("the spectral peaks are not decisive, but they lean to it"), std::string::npos);
+  struct Case {
+    const char* dir;
+    int sample_rate, hop;
+    const char* family;
+    const char* note;  // what the window evidence's note must say
+  };
+  const Case cases[] = {
+      // A quarter window: the retrieval prefers the peaks' Blackman to Hann too.
+      {"scipy_music_blackman256_hop64", 22050, 64, "blackman", "set the spectral peaks' shape aside, but it said blackman"},
+      // Half the window: the retrieval cannot prefer anything (level within 0.01 dB); wide bins
+      // bias the peaks narrower, not wider, so their Blackman stands unless the retrieval objects.
+      {"scipy_music_blackman256_hop128", 22050, 128, "blackman", "the retrieval does not prefer Hann by 1 dB"},
+      // Hamming at half the window (speech, 62.5 Hz bins): its peaks' loose Hamming fit is no
+      // Hann window read one family narrower.
+      {"scipy_hamming256_hop128", 16000, 128, "hamming", "too loose for a Hann window read one family narrower"},
+      // Blackman at half the window on a chord (bins of 47 Hz): peaks that lean to Blackman
+      // without the margin are taken there.
+      {"scipy_chord_blackman1024_hop512", 48000, 512, "blackman", "the spectral peaks are not decisive, but they lean to it"},
+  };
+  for (const Case& c : cases) {
+    const fs::path dir = fs::path(SPECRECON_SOURCE_DIR) / "tests/data/magnitude_only" / c.dir;
+    Hints h;
+    h.sample_rate = c.sample_rate;
+    const InferenceResult r = Infer(ReadArrays((dir / "magnitude.f32").string(), RawHints()), h);
+    BOOST_CHECK_MESSAGE(WindowFamilyName(r.params.window.family) == std::string(c.family),
+                        c.dir << ": " << WindowFamilyName(r.params.window.family));
+    BOOST_CHECK_EQUAL(r.params.hop, c.hop);
+    BOOST_CHECK_MESSAGE(r.evidence.at("window").note.find(c.note) != std::string::npos,
+                        c.dir << ": note " << r.evidence.at("window").note);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(hints_are_used_and_reported_as_given) {
