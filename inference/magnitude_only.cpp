@@ -652,7 +652,7 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
   std::optional<WindowFamily> set_aside;
   std::string set_aside_why;  // when the set-aside family is taken: why (for the window evidence)
   // A Hamming reading counts with a fit up to 0.15 (a true Hamming's shape at wide bins lies
-  // beyond Hamming: 0.083-0.118, see pick_family).
+  // beyond Hamming: 0.061-0.148, see pick_family).
   const bool loose_hamming = shape.family == WindowFamily::kHamming && shape.peaks >= 30 && shape.distance < 0.15 &&
                              shape.runner_up - shape.distance >= 0.075;
   if ((shape.decisive || loose_hamming) && !PeaksMayBePartials(hints, n)) {
@@ -762,19 +762,19 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
     if (top.h.window.family != prior && top.sc < sc_of(win_trials, prior) - margin) return top.h.window;
     WindowSpec w = base.window;
     w.family = prior;
-    // The peaks' family, set aside for wide bins, is taken when the retrieval too prefers it to
-    // the prior (music at 86 Hz bins: Blackman 256 at hop 64 was read as Hann, the peaks saying
-    // Blackman and the retrieval 1.4 dB better under Blackman, short of the margin). Not at half a
-    // window, where the retrieval's preference says nothing: speech at 62.5 Hz bins, whose peaks
-    // say Hamming for Hann, was read as Hamming there on all 4 Hann dumps of the n256 matrix.
-    // At half a window the retrieval's preference says little (Hann dumps of speech and music at
-    // 62-86 Hz bins were 0.3-2.4 dB more consistent under Hamming), but wide bins bias the peaks one
-    // family narrower, never wider: Hann reads as Hamming with a close fit (0.005-0.041), Hamming
-    // as Hamming with a loose one (0.083-0.118: the shape lies beyond Hamming), Blackman as Hann
-    // or Blackman (scipy and torch dumps of plucked strings at 22 and 44 kHz, speech at 16 kHz,
-    // noisy speech at 22 kHz). So a Blackman reading, and a Hamming one whose fit is looser than
-    // 0.06, are taken unless the retrieval prefers Hann by 1 dB (kHalfWindowDb). At redundancy 2 the
-    // retrieval is a weak guard: Hann dumps were up to 1.8 dB more consistent under Blackman.
+    // The peaks' family, set aside for wide bins, is taken at hops below half the window when the
+    // retrieval too prefers it to the prior (music at 86 Hz bins: Blackman 256 at hop 64 was read
+    // as Hann, the peaks saying Blackman and the retrieval 1.4 dB better under Blackman, short of
+    // the margin). At half a window the retrieval's preference says little (Hann dumps of speech
+    // and music at 62-86 Hz bins were 0.3-2.4 dB more consistent under Hamming, and speech's peaks
+    // say Hamming for Hann), but wide bins bias the peaks one family narrower, never wider: Hann
+    // reads as Hamming with a close fit (0.005-0.041), Hamming as Hamming with a loose one
+    // (0.061-0.148: the shape lies beyond Hamming), Blackman as Hann or Blackman (scipy and torch
+    // dumps of plucked strings at 22 and 44 kHz, an organ, speech at 16 kHz, noisy speech at 22
+    // kHz, a sawtooth chord at 44 kHz). So there a Blackman reading, and a Hamming one whose fit
+    // is looser than 0.06, are taken unless the retrieval prefers Hann by 1 dB (kHalfWindowDb):
+    // a weak guard at redundancy 2, where Hann dumps were up to 1.8 dB more consistent under
+    // Blackman.
     const bool half = 2 * hop >= at.window.length;
     constexpr double kHalfWindowDb = 1.0;
     const bool past_bias = set_aside && (*set_aside == WindowFamily::kBlackman ||
