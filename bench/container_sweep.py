@@ -29,11 +29,9 @@ import sys
 import h5py
 import numpy as np
 import scipy.io
-import scipy.signal as sg
-import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from wild_sweep import recordings, run_blind, snr_inside  # noqa: E402
+from wild_sweep import recordings, run_blind, snr_inside, stft_of  # noqa: E402
 
 MAG_NAMES = ["S", "mag", "magnitude", "spec", "spectrogram", "M", "abs_stft", "amplitude"]
 PHASE_NAMES = ["P", "phase", "phases", "angle", "ph", "phi"]
@@ -58,16 +56,7 @@ def main():
         if tool.startswith("torch") and rng.random() < 0.3:
             win = int(n_fft * rng.choice([0.5, 0.75]))
         hop = int(rng.choice([win // 2, win // 4, win // 8, max(1, int(win * 0.3))]))
-        f = t = None
-        if tool == "scipy":
-            f, t, z = sg.stft(x, fs, window=fam, nperseg=win, noverlap=win - hop, nfft=n_fft)
-        elif tool.startswith("torch"):
-            w = getattr(torch, fam + "_window")(win, dtype=torch.float64)
-            z = torch.stft(torch.from_numpy(x), n_fft, hop, win, w, center=tool == "torch_c", return_complex=True).numpy()
-        else:
-            w = sg.get_window(fam, win)
-            frames = np.stack([x[k * hop:k * hop + win] * w for k in range(1 + (len(x) - win) // hop)])
-            z = np.fft.rfft(frames, n_fft, axis=1).T
+        f, t, z = stft_of(tool, fam, x, fs, n_fft, win, hop)
         container = str(rng.choice(["npy", "npz", "npzc", "mat", "h5", "csv", "iq"]))
         if container == "csv" and z.size > 400_000:
             container = "npz"

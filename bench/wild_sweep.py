@@ -51,6 +51,20 @@ def recordings(work):
     return {"fr16k": read(fr16), "music22k": read(music)}
 
 
+def stft_of(tool, fam, x, fs, n_fft, win, hop):
+    """(f, t, Z) of x by scipy.signal.stft, torch.stft centred (torch_c) or not (torch_nc), or
+    numpy frames from sample 0 (numpy); f and t are None but for scipy."""
+    if tool == "scipy":
+        return sg.stft(x, fs, window=fam, nperseg=win, noverlap=win - hop, nfft=n_fft)
+    if tool.startswith("torch"):
+        w = getattr(torch, fam + "_window")(win, dtype=torch.float64)
+        z = torch.stft(torch.from_numpy(x), n_fft, hop, win, w, center=tool == "torch_c", return_complex=True).numpy()
+        return None, None, z
+    w = sg.get_window(fam, win)
+    frames = np.stack([x[k * hop:k * hop + win] * w for k in range(1 + (len(x) - win) // hop)])
+    return None, None, np.fft.rfft(frames, n_fft, axis=1).T
+
+
 def run_blind(exe, files, work, rate=None):
     """`specrecon reconstruct FILES [--sample-rate RATE]` into WORKDIR/out.wav and report.json.
     Returns (error line or None, report, stft tuple (n_fft, hop, win_length, family))."""
@@ -99,15 +113,7 @@ def main():
             hop = int(rng.choice([win // 2, win // 4, win // 8, max(1, int(win * 0.3))]))
         scale = str(rng.choice(["linear", "power", "db"]))
         frames_first = rng.choice(["bf", "fb"]) == "fb"
-        if tool == "scipy":
-            z = sg.stft(x, fs, window=fam, nperseg=win, noverlap=win - hop, nfft=n_fft)[2]
-        elif tool.startswith("torch"):
-            w = getattr(torch, fam + "_window")(win, dtype=torch.float64)
-            z = torch.stft(torch.from_numpy(x), n_fft, hop, win, w, center=tool == "torch_c", return_complex=True).numpy()
-        else:
-            w = sg.get_window(fam, win)
-            frames = np.stack([x[t * hop:t * hop + win] * w for t in range(1 + (len(x) - win) // hop)])
-            z = np.fft.rfft(frames, n_fft, axis=1).T
+        z = stft_of(tool, fam, x, fs, n_fft, win, hop)[2]
         m = np.abs(z)
         if scale == "power":
             m = m ** 2
