@@ -2,8 +2,8 @@
 """Magnitude-only inference matrix: dumps written by scipy.signal.stft (|Z|, zero-padded) and
 torch.stft (|Z|^2, reflect-centred) with Hann, Hamming and Blackman windows at hops of a quarter
 and half the window, raw float32 in the tools' own layout (bins x frames), no phase file.
-`specrecon infer DUMP --json --sample-rate FS` (no other hint) must give n_fft, hop, win_length
-and window family exactly. Prints one line per dump and the count.
+`specrecon infer DUMP --json --sample-rate FS` (no other hint) must give n_fft, hop, win_length,
+window family and magnitude scale (scipy linear, torch power) exactly. Prints one line per dump and the count.
 
     bench/magnitude_only_matrix.py SPECRECON WORKDIR [set]
 
@@ -153,8 +153,9 @@ def main():
                             print(f"FAIL {os.path.basename(dump)}: exit {p.returncode}", flush=True)
                             continue
                         s = json.loads(p.stdout)["stft"]
-                        got = (s["n_fft"], s["hop"], s["win_length"], s["window"]["family"])
-                        ok = got == (n, hop, n, family)
+                        got = (s["n_fft"], s["hop"], s["win_length"], s["window"]["family"],
+                               json.loads(p.stdout)["magnitude_scale"]["kind"])
+                        ok = got == (n, hop, n, family, "linear" if tool == "scipy" else "power")
                         fails += not ok
                         print(f"{'ok  ' if ok else 'FAIL'} {os.path.basename(dump)} {got}", flush=True)
                         os.remove(dump)
