@@ -24,11 +24,12 @@ plus truth.json:
   scipy_music_blackman256_hop128 the same at hop 128, 1.5 s
   torch_music_frames_power_hann256_hop64 |torch.stft(x, 256, 64, window=hann_window(256),
                                  center=False)|^2 of those strings, 792 frames, frames x bins
-and, for the scale alone, ../magnitude_scale/scipy_hamming256_hop64 (speech16k).
+and, for the scale alone, ../magnitude_scale/scipy_hamming256_hop64 (speech16k) and
+../magnitude_scale/scipy_german8k_blackman128_hop32 (1.2 s of German espeak-ng speech at 8 kHz).
 x is 0.6 s of samples/source/speech16k.wav (scipy) or 0.45 s of samples/source/noisy22k.wav
 (torch), as float64 int16/32768 (torch: float32); the next two use the whole recordings.
 Deterministic; about 2.6 MB in all.
-Needs python3-numpy, python3-scipy, python3-torch, sox.
+Needs python3-numpy, python3-scipy, python3-torch, sox, espeak-ng.
 """
 import json
 import os
@@ -174,6 +175,22 @@ def main():
     scipy_case("scipy_hamming256_hop64", x, fs, "hamming", 256, 64,
                "np.abs(scipy.signal.stft(x, fs, window='hamming', nperseg=256, noverlap=192)[2])",
                "samples/source/speech16k.wav", root=os.path.join(HERE, "..", "magnitude_scale"))
+    # Scale only: German espeak-ng speech at 8 kHz (its first 1.2 s), Blackman 128 at a quarter
+    # window. Voiced harmonics 2 bins apart give the linear |X| a patch ratio of 0.71, its square
+    # root 0.89, and the bins (125 Hz at the assumed 16 kHz) set the peaks aside: once read as
+    # power, and then as Hann at hop 64. A retrieval at hop n_fft/4 tells the readings apart.
+    g1, g8 = os.path.join(HERE, "g.wav"), os.path.join(HERE, "german8k.wav")
+    german = "Im Sommer fahren wir oft an die See und baden jeden Tag."
+    subprocess.run(["espeak-ng", "-v", "de", "-s", "170", "-w", g1, german], check=True)
+    subprocess.run(["sox", "-R", "-D", g1, "-r", "8000", "-b", "16", g8], check=True)
+    fs, x = scipy.io.wavfile.read(g8)
+    os.remove(g1)
+    os.remove(g8)
+    x = (x if x.ndim == 1 else x[:, 0])[:9600].astype(np.float64) / 32768.0
+    scipy_case("scipy_german8k_blackman128_hop32", x, fs, "blackman", 128, 32,
+               "np.abs(scipy.signal.stft(x, fs, window='blackman', nperseg=128, noverlap=96)[2])",
+               f"espeak-ng -v de -s 170 '{german}', sox -r 8000 -b 16, first 9600 samples",
+               root=os.path.join(HERE, "..", "magnitude_scale"))
 
 if __name__ == "__main__":
     main()
