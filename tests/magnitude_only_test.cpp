@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
 
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -162,6 +163,27 @@ BOOST_AUTO_TEST_CASE(log1p_of_small_values_is_read_as_linear) {
   BOOST_CHECK_EQUAL(r.params.hop, t["hop"].get<int>());
   const Evidence& e = r.evidence.at("magnitude_scale");
   BOOST_CHECK(!e.has_runner_up || e.runner_up_value != nlohmann::json("log1p"));
+}
+
+// A reading that maps a value beyond a double's range is not a magnitude. torch power of a
+// plucked chord (largest value 692): both plain readings lay far from the patch ratio's 0.81,
+// the log readings were tried, and log1p (expm1(692) = 4e300, a patch ratio of infinities) won;
+// then the hop was read as 256.
+BOOST_AUTO_TEST_CASE(a_reading_that_overflows_is_not_tried) {
+  const fs::path dir = fs::path(SPECRECON_SOURCE_DIR) / "tests/data/magnitude_scale/torch_pluck_power_hann2048_hop512";
+  const nlohmann::json t = ReadJson(dir / "truth.json");
+  const std::vector<NdArray> arrays = ReadArrays((dir / "magnitude.f32").string(), RawHints());
+  BOOST_REQUIRE_EQUAL(arrays.size(), 1u);
+  Hints h;
+  h.iterations = 20;
+  const InferenceResult r = Infer(arrays, h);
+  BOOST_CHECK_EQUAL(r.magnitude_scale, t["magnitude_scale"].get<std::string>());
+  BOOST_CHECK_EQUAL(r.params.n_fft, t["n_fft"].get<int>());
+  BOOST_CHECK_EQUAL(r.params.hop, t["hop"].get<int>());
+  BOOST_CHECK(std::isfinite(r.spectral_convergence_db));
+  bool said = false;
+  for (const std::string& line : r.log.lines()) said = said || line.find("log1p reading: a value maps to") != std::string::npos;
+  BOOST_CHECK(said);
 }
 
 // Octave's specgram keeps n_fft/2 bins (the Nyquist row dropped) and writes frames x bins;
