@@ -220,6 +220,17 @@ std::string Describe(const RawCandidate& c) {
   return s;
 }
 
+// The element types tried: kDtypes, or the given one (any type the decoder knows, uint16 and
+// uint32 too, which are not guessed: they read the same bytes as int16 and int32).
+std::vector<std::string> CandidateDtypes(const RawHints& hints) {
+  if (hints.dtype) {
+    if (*hints.dtype == "uint16" || *hints.dtype == "uint32") return {*hints.dtype};
+    if (std::find(std::begin(kDtypes), std::end(kDtypes), *hints.dtype) == std::end(kDtypes)) return {};
+    return {*hints.dtype};
+  }
+  return std::vector<std::string>(std::begin(kDtypes), std::end(kDtypes));
+}
+
 void SortByScore(std::vector<RawCandidate>* c) {
   std::stable_sort(c->begin(), c->end(),
                    [](const RawCandidate& a, const RawCandidate& b) { return a.score > b.score; });
@@ -230,9 +241,7 @@ void SortByScore(std::vector<RawCandidate>* c) {
 std::vector<RawCandidate> ScoreRawCandidates(const std::vector<unsigned char>& bytes,
                                              const RawHints& hints) {
   std::vector<RawCandidate> out;
-  for (const char* dt : kDtypes) {
-    const std::string dtype = dt;
-    if (hints.dtype && *hints.dtype != dtype) continue;
+  for (const std::string& dtype : CandidateDtypes(hints)) {
     const size_t es = ElementSize(dtype);
     for (const char* bo : {"little", "big"}) {
       if (es == 1 && std::string(bo) == "big") continue;
@@ -254,9 +263,7 @@ std::vector<RawCandidate> ScoreRawFile(const std::vector<unsigned char>& head,
                                        const RawHints& hints) {
   const uint64_t fortran = hints.header_bytes ? 0 : FortranMarker(head, tail, file_size);
   std::vector<RawCandidate> out;
-  for (const char* dt : kDtypes) {
-    const std::string dtype = dt;
-    if (hints.dtype && *hints.dtype != dtype) continue;
+  for (const std::string& dtype : CandidateDtypes(hints)) {
     const uint64_t es = ElementSize(dtype);
     for (const char* bo : {"little", "big"}) {
       if (es == 1 && std::string(bo) == "big") continue;

@@ -20,7 +20,7 @@
 namespace specrecon {
 
 struct RawHints {
-  std::optional<std::string> dtype;       // float16|float32|float64|int16|int32|int8|uint8
+  std::optional<std::string> dtype;       // float16|float32|float64|int16|int32|int8|uint8 (guessed); uint16|uint32 (given)
   std::optional<std::string> byte_order;  // little|big
   std::optional<uint64_t> header_bytes;
 };

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <set>
 
 #include "formats/reader.h"
 #include "src/atomic_file.h"
@@ -46,7 +47,7 @@ po::options_description InputOptions() {
   d.add_options()
       ("magnitude", po::value<std::string>(), "this file is the magnitude")
       ("phase", po::value<std::string>(), "this file is the phase")
-      ("dtype", po::value<std::string>(), "element type of raw files: float32|float64|float16|int16|int32|int8|uint8")
+      ("dtype", po::value<std::string>(), "element type of raw files: float32|float64|float16|int16|int32|int8|uint8|uint16|uint32")
       ("byte-order", po::value<std::string>(), "byte order of raw files: little|big")
       ("header-bytes", po::value<uint64_t>(), "bytes to skip at the start of raw files")
       ("n-fft", po::value<int>(), "FFT size")
@@ -122,7 +123,9 @@ Parsed Parse(const std::string& command, const std::vector<std::string>& args, s
   if (vm.count("phase")) p.run.phase_path = vm["phase"].as<std::string>();
   if (vm.count("dtype")) {
     p.run.raw.dtype = vm["dtype"].as<std::string>();
-    if (ElementSize(*p.run.raw.dtype) == 0) ThrowUsage("--dtype " + *p.run.raw.dtype + " is not one of float32|float64|float16|int16|int32|int8|uint8");
+    static const std::set<std::string> kKnown = {"float32", "float64", "float16", "int16", "int32", "int8", "uint8", "uint16", "uint32"};
+    if (!kKnown.count(*p.run.raw.dtype))
+      ThrowUsage("--dtype " + *p.run.raw.dtype + " is not one of float32|float64|float16|int16|int32|int8|uint8|uint16|uint32");
   }
   if (vm.count("byte-order")) {
     p.run.raw.byte_order = vm["byte-order"].as<std::string>();

@@ -1,5 +1,6 @@
 #include "src/pipeline.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cmath>
@@ -84,9 +85,29 @@ void AgreeOnElementCounts(std::vector<NdArray>* arrays, const RawHints& hints) {
 
 // A float reading with NaN or Inf beside an integer type of the same size that reads every
 // value: integer codes (int16 quantised magnitudes) decode as float16 with a few NaNs.
+// Whether the unsigned reading of the same bytes is the smoother sequence where the two
+// readings differ (around codes of 32768 and above): codes of |X| scaled
+// to 0..65535 cross 32768 smoothly unsigned and jump by 65536 signed; signed codes (phase
+// scaled to +-32767) jump by 65536 unsigned where they cross zero.
+bool UnsignedReadsBetter(const std::vector<double>& as_signed, const std::vector<double>& as_unsigned) {
+  double ds = 0.0, du = 0.0;
+  for (size_t i = 1; i < as_signed.size() && i < as_unsigned.size(); ++i) {
+    if (as_signed[i] == as_unsigned[i] && as_signed[i - 1] == as_unsigned[i - 1]) continue;  // the readings agree here
+    ds += std::abs(as_signed[i] - as_signed[i - 1]);
+    du += std::abs(as_unsigned[i] - as_unsigned[i - 1]);
+  }
+  return du < 0.9 * ds;
+}
+
+// The integer readings are ranked by their plausibility (the byte order shows in how the high
+// and low bytes of neighbours move); big-endian must score 1.2 times better than little, as in
+// AgreeOnElementCounts. (The first integer type that read was once taken: big-endian int16
+// codes of |X| were read little-endian.)
 void PreferFiniteReading(NdArray* a, const RawHints& hints) {
   if (a->info.format != "raw" || hints.dtype || NonFinite(a->values) == 0) return;
   const size_t es = ElementSize(a->info.dtype);
+  NdArray best;
+  bool found = false;
   for (const char* dt : {"int16", "int32", "int8", "uint8"}) {
     if (ElementSize(dt) != es) continue;
     for (const char* order : {"little", "big"}) {
@@ -98,14 +119,40 @@ void PreferFiniteReading(NdArray* a, const RawHints& hints) {
       try {
         NdArray cand = ReadRaw(a->info.path, h);
         if (cand.size() != a->size()) continue;
-        cand.info.dtype_given = false;
-        cand.info.runner_up = a->info.dtype + " " + a->info.byte_order + " (has NaN or Inf)";
-        cand.info.runner_up_score = a->info.score;
-        *a = std::move(cand);
-        return;
+        const double bias = std::string(order) == "big" ? 1.2 : 1.0;
+        if (!found || cand.info.score > bias * best.info.score) best = std::move(cand), found = true;
       } catch (const Error&) {
       }
     }
+  }
+  if (!found) return;
+  best.info.dtype_given = false;
+  best.info.runner_up = a->info.dtype + " " + a->info.byte_order + " (has NaN or Inf)";
+  best.info.runner_up_score = a->info.score;
+  *a = std::move(best);
+}
+
+// An int16 or int32 reading with negative values, where the unsigned reading of the same
+// bytes is the smoother one (UnsignedReadsBetter), is read unsigned: codes of |X| scaled to
+// 0..65535 read as int16 have negatives, which the magnitude path took for a logarithmic
+// scale. Unsigned types are not among the types guessed (they read the same bytes as the
+// signed ones); a given --dtype is kept.
+void PreferUnsignedReading(NdArray* a, const RawHints& hints) {
+  if (a->info.format != "raw" || hints.dtype || (a->info.dtype != "int16" && a->info.dtype != "int32")) return;
+  if (!std::any_of(a->values.begin(), a->values.end(), [](double v) { return v < 0.0; })) return;
+  RawHints h = hints;
+  h.dtype = a->info.dtype == "int16" ? "uint16" : "uint32";
+  h.byte_order = a->info.byte_order;
+  h.header_bytes = a->info.header_bytes;
+  try {
+    NdArray cand = ReadRaw(a->info.path, h);
+    if (cand.size() != a->size() || !UnsignedReadsBetter(a->values, cand.values)) return;
+    cand.info.dtype_given = false;
+    cand.info.score = a->info.score;
+    cand.info.runner_up = a->info.dtype + " " + a->info.byte_order + " (negative codes: the unsigned reading is smoother)";
+    cand.info.runner_up_score = a->info.score;
+    *a = std::move(cand);
+  } catch (const Error&) {
   }
 }
 
@@ -126,6 +173,7 @@ RunResult RunInference(const RunOptions& options) {
   }
   AgreeOnElementCounts(&run.arrays, options.raw);
   for (NdArray& a : run.arrays) PreferFiniteReading(&a, options.raw);
+  for (NdArray& a : run.arrays) PreferUnsignedReading(&a, options.raw);
   // Which arrays are the spectrogram, which are axes or a sample rate (containers, or a third
   // file). The spectrogram arrays go to inference; the rest is evidence.
   const ArrayRoles roles = ClassifyArrays(run.arrays);

@@ -19,6 +19,7 @@
 #include "inference/infer.h"
 #include "src/cli.h"
 #include "src/errors.h"
+#include "src/pipeline.h"
 #include "tests/test_util.h"
 
 namespace specrecon {
@@ -184,6 +185,45 @@ BOOST_AUTO_TEST_CASE(a_reading_that_overflows_is_not_tried) {
   bool said = false;
   for (const std::string& line : r.log.lines()) said = said || line.find("log1p reading: a value maps to") != std::string::npos;
   BOOST_CHECK(said);
+}
+
+// Integer codes of a magnitude, as a user might store them: a scipy |X| (speech, Hann 512 at
+// hop 128) scaled to int16 and written big-endian, and scaled to 0..65535 as uint16. The
+// float16 reading of both has NaNs; the first integer type that read (int16 little-endian)
+// was taken, and then the byte-swapped or negative codes read as a logarithmic scale at hop
+// 256. The integer readings are now ranked, and negative int16 codes whose unsigned reading is
+// smoother are read as uint16.
+BOOST_AUTO_TEST_CASE(integer_codes_are_read_in_their_byte_order_and_sign) {
+  const fs::path dir = fs::path(SPECRECON_SOURCE_DIR) / "tests/data/magnitude_only/scipy_hann512_hop128";
+  const nlohmann::json t = ReadJson(dir / "truth.json");
+  const std::vector<NdArray> arrays = ReadArrays((dir / "magnitude.f32").string(), RawHints());
+  BOOST_REQUIRE_EQUAL(arrays.size(), 1u);
+  const std::vector<double>& v = arrays[0].values;
+  const double vmax = *std::max_element(v.begin(), v.end());
+  struct Coding {
+    const char* name;
+    double full_scale;
+    bool big_endian, is_unsigned;
+  };
+  for (const Coding& c : {Coding{"int16be", 32767.0, true, false}, Coding{"uint16le", 65535.0, false, true}}) {
+    std::vector<double> codes(v.size());
+    for (size_t i = 0; i < v.size(); ++i) codes[i] = std::round(v[i] / vmax * c.full_scale);
+    const std::string path = test::TempPath(std::string(c.name) + ".bin");
+    if (c.is_unsigned) test::WriteBinary<uint16_t>(path, codes, c.big_endian);
+    else test::WriteBinary<int16_t>(path, codes, c.big_endian);
+    RunOptions o;
+    o.files = {path};
+    o.hints.iterations = 10;
+    const RunResult r = RunInference(o);
+    fs::remove(path);
+    BOOST_TEST_CONTEXT(c.name) {
+      BOOST_CHECK_EQUAL(r.arrays.at(0).info.dtype, c.is_unsigned ? "uint16" : "int16");
+      BOOST_CHECK_EQUAL(r.arrays.at(0).info.byte_order, c.big_endian ? "big" : "little");
+      BOOST_CHECK_EQUAL(r.inference.magnitude_scale, "linear");
+      BOOST_CHECK_EQUAL(r.inference.params.n_fft, t["n_fft"].get<int>());
+      BOOST_CHECK_EQUAL(r.inference.params.hop, t["hop"].get<int>());
+    }
+  }
 }
 
 // Octave's specgram keeps n_fft/2 bins (the Nyquist row dropped) and writes frames x bins;
