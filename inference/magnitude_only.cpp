@@ -458,16 +458,7 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
     if (!plain && !logarithmic && !hints.magnitude_scale && plain_best <= kLogOnlyBeyond) continue;
     if (sc == "log1p" && !hints.magnitude_scale && stats.max < kLog1pIsLinearBelow) continue;
     const LayoutCandidate& l0 = layouts[scale_layout];
-    const std::vector<double> as_linear = MagnitudeToLinear(array.values, sc);
-    // A reading that maps a value beyond 1e150 (or to infinity) is not a magnitude: the log1p
-    // reading of a torch power dump whose largest value was 692 gave expm1(692), and its patch
-    // ratio of infinities (1.0) beat the power reading's.
-    const double top = *std::max_element(as_linear.begin(), as_linear.end());
-    if (!(top < 1e150)) {
-      log.Addf("magnitude-only: %s reading: a value maps to %g, not a magnitude: not tried", sc.c_str(), top);
-      continue;
-    }
-    const double pr = PatchRatio(ToFrames(as_linear, l0), l0.frames, l0.bins);
+    const double pr = PatchRatio(ToFrames(MagnitudeToLinear(array.values, sc), l0), l0.frames, l0.bins);
     scale_rank.push_back({std::abs(pr - kLinearRatio), sc});
     if (plain) plain_best = std::min(plain_best, std::abs(pr - kLinearRatio));
     log.Addf("magnitude-only: %s reading: spectral patch ratio (mean^2 / mean square over 8 bins) %.3f (linear |X| ~%.2f, power ~0.53)",

@@ -94,10 +94,17 @@ std::vector<double> PhaseToRadians(const std::vector<double>& values, const std:
   return out;
 }
 
+constexpr double kLog1pMax = 345.0;  // expm1(345) = 1.2e149
+
 std::vector<std::string> MagnitudeScaleCandidates(const ValueStats& stats) {
   // In order of prior plausibility. Non-negative data are most often linear or power (or
   // log1p, which is never negative); logarithmic values are mostly negative (relative to a
   // maximum or to full scale) but may all be positive (dB re a small reference).
+  // log1p is left out where it maps the largest value beyond 1e150 (above 345): no magnitude
+  // spans that, and the squares overflow (the log1p reading of a torch power dump whose largest
+  // value was 692 won the magnitude-only patch ratio with infinities; int16 codes of |X| up to
+  // 32767 read as log1p turned every loud cell to 0 in the phase path).
+  if (stats.negative == 0 && stats.max > kLog1pMax) return {"linear", "power", "db20", "db10", "ln", "log10"};
   if (stats.negative == 0) return {"linear", "power", "log1p", "db20", "db10", "ln", "log10"};
   return {"db20", "db10", "ln", "log10"};
 }

@@ -166,7 +166,7 @@ BOOST_AUTO_TEST_CASE(log1p_of_small_values_is_read_as_linear) {
   BOOST_CHECK(!e.has_runner_up || e.runner_up_value != nlohmann::json("log1p"));
 }
 
-// A reading that maps a value beyond a double's range is not a magnitude. torch power of a
+// A reading that maps a value beyond 1e150 is not a magnitude (log1p above 345). torch power of a
 // plucked chord (largest value 692): both plain readings lay far from the patch ratio's 0.81,
 // the log readings were tried, and log1p (expm1(692) = 4e300, a patch ratio of infinities) won;
 // then the hop was read as 256.
@@ -182,9 +182,7 @@ BOOST_AUTO_TEST_CASE(a_reading_that_overflows_is_not_tried) {
   BOOST_CHECK_EQUAL(r.params.n_fft, t["n_fft"].get<int>());
   BOOST_CHECK_EQUAL(r.params.hop, t["hop"].get<int>());
   BOOST_CHECK(std::isfinite(r.spectral_convergence_db));
-  bool said = false;
-  for (const std::string& line : r.log.lines()) said = said || line.find("log1p reading: a value maps to") != std::string::npos;
-  BOOST_CHECK(said);
+  for (const std::string& line : r.log.lines()) BOOST_CHECK_MESSAGE(line.find("log1p reading") == std::string::npos, line);
 }
 
 // Integer codes of a magnitude, as a user might store them: a scipy |X| (speech, Hann 512 at
