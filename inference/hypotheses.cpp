@@ -52,6 +52,13 @@ std::vector<Geometry> GeometriesFor(const LayoutHypothesis& l, const SearchHints
   };
   if (l.two_sided) {
     add(k, false, true);
+  } else if (l.nyquist_tested == 0 && !l.zero_column) {
+    // No cell of the last bin is above the magnitude floor (int16 codes of speech at 16 kHz
+    // quantise it to 0), so its phase says nothing: all three sizes are tried (once read as odd,
+    // n_fft 513 for 512, and then 21073).
+    add(2 * (k - 1), false, false);
+    add(2 * k - 1, false, false);
+    add(2 * k, true, false);
   } else if (l.nyquist_zero_fraction >= 0.9) {
     add(2 * (k - 1), false, false);
   } else {

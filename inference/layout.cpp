@@ -113,7 +113,7 @@ std::vector<LayoutHypothesis> FindLayouts(const std::vector<double>& phase,
         }
       }
       if (h.dc_zero_fraction < 0.9 || h.tested_frames < 2) continue;
-      h.nyquist_zero_fraction = h.zero_column ? 0.0 : BinZeroFraction(phase, magnitude, floor, h, bins - 1, nullptr);
+      h.nyquist_zero_fraction = h.zero_column ? 0.0 : BinZeroFraction(phase, magnitude, floor, h, bins - 1, &h.nyquist_tested);
       double interior = 0.0;
       int tested_bins = 0;
       for (size_t k : {bins / 3, bins / 2, (2 * bins) / 3}) {

@@ -22,6 +22,7 @@ struct LayoutHypothesis {
   size_t frames = 0;
   double dc_zero_fraction = 0.0;       // fraction of frames whose DC phase is 0 or +-pi
   double nyquist_zero_fraction = 0.0;  // same for the last bin
+  size_t nyquist_tested = 0;           // last-bin cells above the magnitude floor (0: no evidence)
   double interior_zero_fraction = 0.0; // same for interior bins (should be low)
   size_t tested_frames = 0;            // frames whose DC cell was informative
   int zero_column = 0;                 // stored index of the zero-phase column (0, or bins/2)

@@ -1,4 +1,7 @@
 // Inference on synthetic dumps made in the test: layout, hop, window and boundary, exact.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <boost/test/unit_test.hpp>
 
 #include "inference/gain.h"
@@ -6,7 +9,9 @@
 #include "inference/infer.h"
 #include "inference/layout.h"
 #include "inference/window_fit.h"
+#include "formats/reader.h"
 #include "src/errors.h"
+#include "src/pipeline.h"
 #include "tests/test_util.h"
 
 namespace specrecon {
@@ -217,6 +222,32 @@ BOOST_AUTO_TEST_CASE(power_and_db_magnitudes_are_recognised) {
     BOOST_CHECK_EQUAL(r.magnitude_scale, scale);
     BOOST_CHECK_EQUAL(r.params.hop, 64);
   }
+}
+
+// scipy.signal.stft's defaults on speech (samples/scipy_stft_default) with the magnitude stored
+// as 12-bit codes in int16 (full scale 4095) beside the float phase file: every cell of the last
+// bin quantises to 0, so its phase cannot show whether the bin is a Nyquist bin. It was read as
+// no evidence against one, n_fft 258 with the Nyquist bin dropped, hop 129; all three sizes are
+// now tried and the phase's consistency picks 256.
+BOOST_AUTO_TEST_CASE(a_last_bin_quantised_to_zero_leaves_the_size_to_the_phase) {
+  const std::string dir = std::string(SPECRECON_SOURCE_DIR) + "/samples/scipy_stft_default/";
+  const std::vector<NdArray> m = ReadArrays(dir + "spectrogram.bin", RawHints());
+  BOOST_REQUIRE_EQUAL(m.size(), 1u);
+  const double vmax = *std::max_element(m[0].values.begin(), m[0].values.end());
+  std::vector<double> codes(m[0].values.size());
+  for (size_t i = 0; i < codes.size(); ++i) codes[i] = std::round(m[0].values[i] / vmax * 4095.0);
+  BOOST_REQUIRE_EQUAL(*std::max_element(codes.end() - 205, codes.end()), 0.0);  // the last bin (bins x frames)
+  const std::string path = TempPath("codes4095.bin");
+  WriteBinary<int16_t>(path, codes);
+  RunOptions o;
+  o.files = {path, dir + "phases.bin"};
+  o.hints.iterations = 10;
+  const RunResult r = RunInference(o);
+  std::remove(path.c_str());
+  BOOST_CHECK_EQUAL(r.arrays.at(0).info.dtype, "int16");
+  BOOST_CHECK_EQUAL(r.inference.params.n_fft, 256);
+  BOOST_CHECK_EQUAL(r.inference.params.hop, 128);
+  BOOST_CHECK(!r.inference.params.nyquist_dropped);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
