@@ -261,7 +261,7 @@ InferenceResult Infer(const std::vector<NdArray>& arrays, const Hints& hints) {
   {
     Evidence e;
     e.source = hints.magnitude_scale ? "given" : r.magnitude_scale == "complex" ? "header" : "inferred";
-    if (best.scale == "db20" || best.scale == "db10" || best.scale == "ln" || best.scale == "log10")
+    if (IsLogarithmicScale(best.scale))
       e.note = "logarithmic values are taken relative to their maximum: the gain is unknown";
     e.value = r.magnitude_scale == "complex" ? "complex" : best.scale;
     e.score = best.digits;

@@ -1,6 +1,7 @@
 #include "inference/magnitude_only.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -403,6 +404,42 @@ bool PeaksMayBePartials(const Hints& hints, int n_fft) { return BinHz(hints, n_f
 
 }  // namespace
 
+// The SC of a short retrieval at hop n_fft/4 (the best of Hann, Hamming and Blackman) on the
+// 48 loudest frames of each of two readings of the values: `have[i]` if given, else the values
+// under `scale_if_missing`. At redundancy 4 only the right reading of a dump at a hop of a
+// quarter window is consistent; at a hop of half the window neither need be.
+void QuarterHopConsistency(const std::array<const std::vector<double>*, 2>& have, const std::vector<double>& values,
+                           const std::string& scale_if_missing, const LayoutCandidate& l0, int threads, double best[2]) {
+  const int b0 = static_cast<int>(l0.bins), n0 = 2 * (b0 - 1);
+  std::vector<std::vector<double>> exs(2);
+  int ef = 0;
+  for (int i = 0; i < 2; ++i) {
+    int st = 0;
+    exs[i] = Excerpt(ToFrames(have[i] ? *have[i] : MagnitudeToLinear(values, scale_if_missing), l0), static_cast<int>(l0.frames),
+                     b0, 48, &st);
+    ef = static_cast<int>(exs[i].size() / b0);
+  }
+  std::vector<Trial> trials;
+  for (int i = 0; i < 2; ++i)
+    for (WindowFamily f : {WindowFamily::kHann, WindowFamily::kHamming, WindowFamily::kBlackman}) {
+      Trial t;
+      t.h.n_fft = n0;
+      t.h.hop = std::max(1, n0 / 4);
+      t.h.window.family = f;
+      t.h.window.length = n0;
+      trials.push_back(t);
+    }
+  std::vector<std::function<void()>> jobs;
+  for (size_t j = 0; j < trials.size(); ++j) {
+    const std::vector<double>* e = &exs[j / 3];
+    Trial* t = &trials[j];
+    jobs.push_back([e, ef, b0, t] { Score(*e, ef, b0, 30, t); });
+  }
+  RunJobs(jobs, threads);
+  best[0] = best[1] = 0.0;
+  for (size_t j = 0; j < trials.size(); ++j) best[j / 3] = std::min(best[j / 3], trials[j].sc);
+}
+
 InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, const MagnitudeOnlyOptions& opt) {
   const auto t_start = std::chrono::steady_clock::now();
   auto since = [](std::chrono::steady_clock::time_point t) {
@@ -480,7 +517,7 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
   const double kPatchDoubt = 0.06;
   bool scale_by_peaks = false, scale_by_retrieval = false;
   double peak_fit[2] = {0.0, 0.0}, scale_sc[2] = {0.0, 0.0};
-  constexpr double kScaleRetrievalDb = 4.0;
+  constexpr double kScaleRetrievalDb = 4.0, kLogTie = 0.03, kLogFitsDb = -20.0, kLogRetrievalDb = 3.0;
   std::vector<double> lin = MagnitudeToLinear(array.values, r.magnitude_scale);
   if (!hints.magnitude_scale && scale_rank.size() > 1 && (r.magnitude_scale == "linear" || r.magnitude_scale == "power") &&
       scale_rank[0].first > kPatchDoubt) {
@@ -514,31 +551,7 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
     if (!scale_by_peaks && n0 >= 16) {
       double best[2] = {0.0, 0.0};
       const std::string readings[2] = {r.magnitude_scale, other};
-      std::vector<std::vector<double>> exs(2);
-      std::vector<Trial> trials;
-      int ef = 0;
-      for (int i = 0; i < 2; ++i) {
-        int st = 0;
-        exs[i] = Excerpt(ToFrames(i == 0 ? lin : MagnitudeToLinear(array.values, other), l0), static_cast<int>(l0.frames), b0, 48, &st);
-        ef = static_cast<int>(exs[i].size() / b0);
-      }
-      for (int i = 0; i < 2; ++i)
-        for (WindowFamily f : {WindowFamily::kHann, WindowFamily::kHamming, WindowFamily::kBlackman}) {
-          Trial t;
-          t.h.n_fft = n0;
-          t.h.hop = std::max(1, n0 / 4);
-          t.h.window.family = f;
-          t.h.window.length = n0;
-          trials.push_back(t);
-        }
-      std::vector<std::function<void()>> jobs;
-      for (size_t j = 0; j < trials.size(); ++j) {
-        const std::vector<double>* e = &exs[j / 3];
-        Trial* t = &trials[j];
-        jobs.push_back([e, ef, b0, t] { Score(*e, ef, b0, 30, t); });
-      }
-      RunJobs(jobs, opt.threads);
-      for (size_t j = 0; j < trials.size(); ++j) best[j / 3] = std::min(best[j / 3], trials[j].sc);
+      QuarterHopConsistency({&lin, nullptr}, array.values, other, l0, opt.threads, best);
       log.Addf("magnitude-only: short retrieval at hop n_fft/4 (best of Hann, Hamming, Blackman): %s reading SC %.2f dB, %s reading %.2f dB",
                readings[0].c_str(), best[0], readings[1].c_str(), best[1]);
       if (best[1] < best[0] - kScaleRetrievalDb) {
@@ -552,6 +565,50 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
       }
     }
   }
+  // Logarithmic readings differ by their exponent (|X| = exp(c v): db20 0.115, db10 0.230, ln_power
+  // 0.5, ln 1, log10_power 1.151, log10 2.303), and the patch ratio cannot tell 1 from 1.151
+  // (torch.log of a magnitude: ln 0.837, log10_power 0.798). Where the two best are that close,
+  // a short retrieval at a quarter-window hop decides when it can, else the commoner reading.
+  bool log_by_retrieval = false, log_by_prior = false;
+  if (!hints.magnitude_scale && scale_rank.size() > 1 && IsLogarithmicScale(scale_rank[0].second) &&
+      IsLogarithmicScale(scale_rank[1].second) && scale_rank[1].first - scale_rank[0].first < kLogTie) {
+    const LayoutCandidate& l0 = layouts[scale_layout];
+    if (l0.bins >= 9) {
+      double best[2] = {0.0, 0.0};
+      QuarterHopConsistency({&lin, nullptr}, array.values, scale_rank[1].second, l0, opt.threads, best);
+      log.Addf("magnitude-only: the %s and %s readings are near (patch ratios %.3f and %.3f from 0.81): short retrieval at hop "
+               "n_fft/4: SC %.2f and %.2f dB", scale_rank[0].second.c_str(), scale_rank[1].second.c_str(), scale_rank[0].first,
+               scale_rank[1].first, best[0], best[1]);
+      // Decisive only where the quarter hop fits (SC below -20 dB: dumps at a quarter-window
+      // hop gave -22 to -42 dB, at half a window -10 to -18 dB, where the two readings' order
+      // was a coin toss) and by 3 dB (the right exponent was 1.4-16 dB more consistent at a
+      // quarter); otherwise the patch ratio's order stands.
+      if (best[1] < kLogFitsDb && best[1] < best[0] - kLogRetrievalDb) {
+        std::swap(scale_rank[0], scale_rank[1]);
+        r.magnitude_scale = scale_rank[0].second;
+        lin = MagnitudeToLinear(array.values, r.magnitude_scale);
+        log_by_retrieval = true;
+        scale_sc[0] = best[1], scale_sc[1] = best[0];
+        log.Addf("magnitude-only: the %s reading is taken: more consistent at a quarter-window hop by %.1f dB", r.magnitude_scale.c_str(),
+                 best[0] - best[1]);
+      }
+    }
+    // Not decided so: the commoner reading (torch.log or np.log of a magnitude is common, log10
+    // of a power without the 10 of dB rare).
+    auto prior = [](const std::string& sc) {
+      static const char* const kOrder[] = {"db20", "ln", "ln_power", "log10_power", "db10", "log10"};
+      for (size_t i = 0; i < std::size(kOrder); ++i)
+        if (sc == kOrder[i]) return i;
+      return std::size(kOrder);
+    };
+    if (!log_by_retrieval && prior(scale_rank[1].second) < prior(scale_rank[0].second)) {
+      std::swap(scale_rank[0], scale_rank[1]);
+      r.magnitude_scale = scale_rank[0].second;
+      lin = MagnitudeToLinear(array.values, r.magnitude_scale);
+      log_by_prior = true;
+      log.Addf("magnitude-only: the %s reading is taken: the commoner of the two", r.magnitude_scale.c_str());
+    }
+  }
   {
     Evidence e;
     e.source = hints.magnitude_scale ? "given" : "inferred";
@@ -559,12 +616,16 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
     e.score = 1.0 - scale_rank[0].first;
     e.metric = "1 - |median over 8-bin runs of (mean)^2/(mean square) - 0.81| (0..1; the statistic is 0.81 for a linear |X|, 0.53 for |X|^2)";
     if (scale_rank.size() > 1) e.has_runner_up = true, e.runner_up_value = scale_rank[1].second, e.runner_up_score = 1.0 - scale_rank[1].first;
-    if (scale_by_retrieval) {
+    if (scale_by_retrieval || log_by_retrieval) {
       e.score = -scale_sc[0];
       e.runner_up_score = -scale_sc[1];
       e.metric = "-SC (dB) of a short retrieval at hop n_fft/4, best of Hann, Hamming and Blackman; the patch ratio (noise-like "
-                 "spectra) was overruled because this reading was more consistent by 4 dB or more";
+                 "spectra) was overruled because this reading was more consistent, by 4 dB (linear against power) or by 3 dB "
+                 "below -20 dB (logarithmic readings of near exponents)";
     }
+    if (log_by_prior)
+      e.note = "the two best readings' patch ratios were within 0.03 and a retrieval at a quarter-window hop did not decide: "
+               "the commoner was taken (db20, ln, ln_power, log10_power, db10, log10, in that order)";
     if (scale_by_peaks) {
       e.score = -peak_fit[0];
       e.runner_up_score = -peak_fit[1];

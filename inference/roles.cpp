@@ -104,9 +104,12 @@ std::vector<std::string> MagnitudeScaleCandidates(const ValueStats& stats) {
   // spans that, and the squares overflow (the log1p reading of a torch power dump whose largest
   // value was 692 won the magnitude-only patch ratio with infinities; int16 codes of |X| up to
   // 32767 read as log1p turned every loud cell to 0 in the phase path).
-  if (stats.negative == 0 && stats.max > kLog1pMax) return {"linear", "power", "db20", "db10", "ln", "log10"};
-  if (stats.negative == 0) return {"linear", "power", "log1p", "db20", "db10", "ln", "log10"};
-  return {"db20", "db10", "ln", "log10"};
+  // ln_power and log10_power are ln|X|^2 and log10|X|^2 (torch.log(spec + eps) of a power
+  // spectrogram); 10*log10|X|^2 is db20 itself.
+  if (stats.negative == 0 && stats.max > kLog1pMax)
+    return {"linear", "power", "db20", "db10", "ln", "log10", "ln_power", "log10_power"};
+  if (stats.negative == 0) return {"linear", "power", "log1p", "db20", "db10", "ln", "log10", "ln_power", "log10_power"};
+  return {"db20", "db10", "ln", "log10", "ln_power", "log10_power"};
 }
 
 MagnitudeStats& MagnitudeStats::Add(const double* v, size_t n) {
@@ -136,14 +139,15 @@ MagnitudeMap MakeMagnitudeMap(const MagnitudeStats& stats, const std::string& sc
   // written in absolute dB keeps its level; only values that would overflow are taken relative
   // to the maximum (which then sets an unknown gain).
   const bool relative = (scale == "db20" && vmax > 600) || (scale == "db10" && vmax > 300) ||
-                        (scale == "ln" && vmax > 690) || (scale == "log10" && vmax > 300);
+                        (scale == "ln" && vmax > 690) || (scale == "log10" && vmax > 300) ||
+                        (scale == "ln_power" && vmax > 1380) || (scale == "log10_power" && vmax > 600);
   map.vmax = relative ? vmax : 0.0;
   // log(|X| + eps): the floor value, held by many cells (silence), is |X| = 0 plus eps; take
   // eps back off so silence is silent. For a clipped floor, as librosa's top_db, those cells
   // are upper bounds and zero is within them: the floor is recorded for the reconstruction.
   const double vmin = stats.vmin;
   const size_t at_min = stats.at_min;
-  map.logarithmic = scale == "db20" || scale == "db10" || scale == "ln" || scale == "log10";
+  map.logarithmic = IsLogarithmicScale(scale);
   // A floor within 100 dB of the maximum is a clip (librosa's top_db: 80): keep it, those
   // cells are at most that. A deeper floor is an additive epsilon (log(|X| + 1e-10)).
   if (map.logarithmic && std::isfinite(vmin) && at_min * 1000 >= stats.count) {
@@ -163,7 +167,14 @@ double MagnitudeMap::Convert(double v) const {
   if (scale == "db20") return std::pow(10.0, (v - vmax) / 20.0);
   if (scale == "db10") return std::pow(10.0, (v - vmax) / 10.0);
   if (scale == "ln") return std::exp(v - vmax);
+  if (scale == "ln_power") return std::exp((v - vmax) / 2.0);
+  if (scale == "log10_power") return std::pow(10.0, (v - vmax) / 2.0);
   return std::pow(10.0, v - vmax);
+}
+
+bool IsLogarithmicScale(const std::string& scale) {
+  return scale == "db20" || scale == "db10" || scale == "ln" || scale == "log10" || scale == "ln_power" ||
+         scale == "log10_power";
 }
 
 double MagnitudeMap::operator()(double v) const {

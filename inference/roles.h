@@ -37,6 +37,8 @@ std::vector<double> PhaseToRadians(const std::vector<double>& values, const std:
 // Magnitude-scale hypotheses an array allows: linear and power need non-negative values; the
 // logarithmic ones (db20, db10, ln, log10) allow any sign.
 std::vector<std::string> MagnitudeScaleCandidates(const ValueStats& stats);
+// db20, db10, ln, log10, ln_power (ln|X|^2), log10_power (log10|X|^2).
+bool IsLogarithmicScale(const std::string& scale);
 // Linear magnitude |X| (up to a constant gain) under `scale`. db20 is 20*log10|X| (which is also
 // 10*log10 of the power |X|^2); db10 is 10*log10|X|; ln and log10 are log|X|.
 std::vector<double> MagnitudeToLinear(const std::vector<double>& values, const std::string& scale);

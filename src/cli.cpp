@@ -14,6 +14,7 @@
 #include <set>
 
 #include "formats/reader.h"
+#include "inference/roles.h"
 #include "src/atomic_file.h"
 #include "src/batch.h"
 #include "src/errors.h"
@@ -55,7 +56,7 @@ po::options_description InputOptions() {
       ("win-length", po::value<int>(), "window length in samples")
       ("window", po::value<std::string>(), "window family NAME[:PARAM], e.g. hann, kaiser:8")
       ("layout", po::value<std::string>(), "frames_x_bins (each frame contiguous) or bins_x_frames")
-      ("magnitude-scale", po::value<std::string>(), "linear|power|db20|db10|ln|log10|log1p")
+      ("magnitude-scale", po::value<std::string>(), "linear|power|db20|db10|ln|log10|ln_power|log10_power|log1p")
       ("phase-units", po::value<std::string>(), "radians|radians_0_2pi|degrees|cycles")
       ("center", po::value<std::string>(), "true|false: frames were centred with padding")
       ("length", po::value<size_t>(), "length of the original signal in samples")
@@ -160,8 +161,8 @@ Parsed Parse(const std::string& command, const std::vector<std::string>& args, s
   if (vm.count("magnitude-scale")) {
     h.magnitude_scale = vm["magnitude-scale"].as<std::string>();
     const std::string& m = *h.magnitude_scale;
-    if (m != "linear" && m != "power" && m != "db20" && m != "db10" && m != "ln" && m != "log10" && m != "log1p")
-      ThrowUsage("--magnitude-scale " + m + " is not one of linear|power|db20|db10|ln|log10|log1p");
+    if (m != "linear" && m != "power" && m != "log1p" && !IsLogarithmicScale(m))
+      ThrowUsage("--magnitude-scale " + m + " is not one of linear|power|db20|db10|ln|log10|ln_power|log10_power|log1p");
   }
   if (vm.count("phase-units")) {
     h.phase_units = vm["phase-units"].as<std::string>();

@@ -250,5 +250,28 @@ BOOST_AUTO_TEST_CASE(a_last_bin_quantised_to_zero_leaves_the_size_to_the_phase) 
   BOOST_CHECK(!r.inference.params.nyquist_dropped);
 }
 
+// A log-power dump with its phase, as torch.log(spec + eps) of a power spectrogram writes it:
+// ln|X|^2 (samples/torch_stft_nocenter's |X|, squared, plus 1e-9). Read as ln|X| the
+// magnitudes are squared and no hypothesis was consistent (hop 512, a Gaussian window); the
+// ln_power reading makes them consistent.
+BOOST_AUTO_TEST_CASE(a_natural_log_of_power_with_its_phase_is_read_as_ln_power) {
+  const std::string dir = std::string(SPECRECON_SOURCE_DIR) + "/samples/torch_stft_nocenter/";
+  const std::vector<NdArray> m = ReadArrays(dir + "spectrogram.bin", RawHints());
+  BOOST_REQUIRE_EQUAL(m.size(), 1u);
+  std::vector<double> logp(m[0].values.size());
+  for (size_t i = 0; i < logp.size(); ++i) logp[i] = std::log(m[0].values[i] * m[0].values[i] + 1e-9);
+  const std::string path = TempPath("lnpower.f32");
+  WriteBinary<float>(path, logp);
+  RunOptions o;
+  o.files = {path, dir + "phases.bin"};
+  o.hints.iterations = 10;
+  const RunResult r = RunInference(o);
+  std::remove(path.c_str());
+  BOOST_CHECK_EQUAL(r.inference.magnitude_scale, "ln_power");
+  BOOST_CHECK_EQUAL(r.inference.params.n_fft, 512);
+  BOOST_CHECK_EQUAL(r.inference.params.hop, 128);
+  BOOST_CHECK_EQUAL(WindowFamilyName(r.inference.params.window.family), "hamming");  // torch.hamming_window(512)
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 }  // namespace specrecon

@@ -224,6 +224,33 @@ BOOST_AUTO_TEST_CASE(integer_codes_are_read_in_their_byte_order_and_sign) {
   }
 }
 
+// Logarithms of magnitude-only dumps, as ML pipelines keep them: ln of torch power (ln_power),
+// and ln of a scipy |X| (ln). The first had no reading (read as db10, hop 256); the second must
+// stay ln though log10_power, an exponent 15% larger, has a patch ratio as near 0.81.
+BOOST_AUTO_TEST_CASE(logarithms_of_magnitude_and_of_power_are_told_apart) {
+  struct Case {
+    const char* dump;
+    bool of_power;  // the dump holds power (torch) or a magnitude (scipy)
+    const char* want;
+  };
+  for (const Case& c : {Case{"torch_power512_hop128", true, "ln_power"}, Case{"scipy_hann512_hop128", false, "ln"}}) {
+    const fs::path dir = fs::path(SPECRECON_SOURCE_DIR) / "tests/data/magnitude_only" / c.dump;
+    const nlohmann::json t = ReadJson(dir / "truth.json");
+    std::vector<NdArray> arrays = ReadArrays((dir / "magnitude.f32").string(), RawHints());
+    BOOST_REQUIRE_EQUAL(arrays.size(), 1u);
+    for (double& v : arrays[0].values) v = std::log(v + (c.of_power ? 1e-9 : 1e-6));
+    Hints h;
+    h.iterations = 20;
+    h.sample_rate = t["sample_rate"].get<int>();
+    const InferenceResult r = Infer(arrays, h);
+    BOOST_TEST_CONTEXT(c.dump) {
+      BOOST_CHECK_EQUAL(r.magnitude_scale, c.want);
+      BOOST_CHECK_EQUAL(r.params.n_fft, t["n_fft"].get<int>());
+      BOOST_CHECK_EQUAL(r.params.hop, t["hop"].get<int>());
+    }
+  }
+}
+
 // Octave's specgram keeps n_fft/2 bins (the Nyquist row dropped) and writes frames x bins;
 // its magnitude alone (samples/octave_specgram/spec.bin, made by samples/make_octave_specgram.m)
 // must give n_fft 512, hop 128 and Hann 512. The hops were once scanned from 2 (bins - 1) = 510:
