@@ -101,6 +101,25 @@ void CheckCase(const Case& c) {
   BOOST_CHECK_EQUAL(r.padded_signal.size(), static_cast<size_t>(r.spectrogram.frames - 1) * r.params.hop + r.params.n_fft);
 }
 
+// A committed dump (`dir` under tests/data) and its truth, inferred with 20 retrieval
+// iterations and the given sample rate, if any.
+struct Inferred {
+  nlohmann::json truth;
+  InferenceResult r;
+};
+Inferred InferCommitted(const std::string& dir, bool give_rate = false) {
+  const fs::path d = fs::path(SPECRECON_SOURCE_DIR) / "tests/data" / dir;
+  Inferred out;
+  out.truth = ReadJson(d / "truth.json");
+  const std::vector<NdArray> arrays = ReadArrays((d / "magnitude.f32").string(), RawHints());
+  BOOST_REQUIRE_EQUAL(arrays.size(), 1u);
+  Hints h;
+  h.iterations = 20;
+  if (give_rate) h.sample_rate = out.truth["sample_rate"].get<int>();
+  out.r = Infer(arrays, h);
+  return out;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(committed_scipy_and_torch_dumps_give_their_parameters) {
@@ -113,13 +132,7 @@ BOOST_AUTO_TEST_CASE(committed_scipy_and_torch_dumps_give_their_parameters) {
 // scale: the peaks' shape, which fits a window under the wrong reading there, may not overrule
 // a patch ratio that is clear (0.797 against 0.81).
 BOOST_AUTO_TEST_CASE(a_clear_patch_ratio_keeps_its_scale) {
-  const fs::path dir = fs::path(SPECRECON_SOURCE_DIR) / "tests/data/magnitude_scale/scipy_hamming256_hop64";
-  const nlohmann::json t = ReadJson(dir / "truth.json");
-  const std::vector<NdArray> arrays = ReadArrays((dir / "magnitude.f32").string(), RawHints());
-  BOOST_REQUIRE_EQUAL(arrays.size(), 1u);
-  Hints h;
-  h.iterations = 20;
-  const InferenceResult r = Infer(arrays, h);
+  const auto [t, r] = InferCommitted("magnitude_scale/scipy_hamming256_hop64");
   BOOST_CHECK_EQUAL(r.magnitude_scale, t["magnitude_scale"].get<std::string>());
   BOOST_CHECK_EQUAL(r.params.n_fft, t["n_fft"].get<int>());
 }
@@ -129,13 +142,7 @@ BOOST_AUTO_TEST_CASE(a_clear_patch_ratio_keeps_its_scale) {
 // bins at 125 Hz, where the peaks' shape is set aside. The power reading was taken, then Hann
 // at hop 64. A retrieval at a quarter of the window tells the readings apart.
 BOOST_AUTO_TEST_CASE(a_scale_in_doubt_is_settled_by_a_retrieval_at_a_quarter_window) {
-  const fs::path dir = fs::path(SPECRECON_SOURCE_DIR) / "tests/data/magnitude_scale/scipy_german8k_blackman128_hop32";
-  const nlohmann::json t = ReadJson(dir / "truth.json");
-  const std::vector<NdArray> arrays = ReadArrays((dir / "magnitude.f32").string(), RawHints());
-  BOOST_REQUIRE_EQUAL(arrays.size(), 1u);
-  Hints h;
-  h.iterations = 20;
-  const InferenceResult r = Infer(arrays, h);
+  const auto [t, r] = InferCommitted("magnitude_scale/scipy_german8k_blackman128_hop32");
   BOOST_CHECK_EQUAL(r.magnitude_scale, t["magnitude_scale"].get<std::string>());
   BOOST_CHECK_EQUAL(r.params.n_fft, t["n_fft"].get<int>());
   BOOST_CHECK_EQUAL(r.params.hop, t["hop"].get<int>());
@@ -151,14 +158,7 @@ BOOST_AUTO_TEST_CASE(a_scale_in_doubt_is_settled_by_a_retrieval_at_a_quarter_win
 // plain readings a patch ratio of 0.98, so the log readings are tried; the scipy |X| (values
 // below 0.03) was read as log1p, its patch ratio 0.0001 nearer 0.81.
 BOOST_AUTO_TEST_CASE(log1p_of_small_values_is_read_as_linear) {
-  const fs::path dir = fs::path(SPECRECON_SOURCE_DIR) / "tests/data/magnitude_scale/scipy_music44k_hamming512_hop256";
-  const nlohmann::json t = ReadJson(dir / "truth.json");
-  const std::vector<NdArray> arrays = ReadArrays((dir / "magnitude.f32").string(), RawHints());
-  BOOST_REQUIRE_EQUAL(arrays.size(), 1u);
-  Hints h;
-  h.iterations = 20;
-  h.sample_rate = t["sample_rate"].get<int>();
-  const InferenceResult r = Infer(arrays, h);
+  const auto [t, r] = InferCommitted("magnitude_scale/scipy_music44k_hamming512_hop256", true);
   BOOST_CHECK_EQUAL(r.magnitude_scale, t["magnitude_scale"].get<std::string>());
   BOOST_CHECK_EQUAL(r.params.n_fft, t["n_fft"].get<int>());
   BOOST_CHECK_EQUAL(r.params.hop, t["hop"].get<int>());
@@ -171,13 +171,7 @@ BOOST_AUTO_TEST_CASE(log1p_of_small_values_is_read_as_linear) {
 // the log readings were tried, and log1p (expm1(692) = 4e300, a patch ratio of infinities) won;
 // then the hop was read as 256.
 BOOST_AUTO_TEST_CASE(a_reading_that_overflows_is_not_tried) {
-  const fs::path dir = fs::path(SPECRECON_SOURCE_DIR) / "tests/data/magnitude_scale/torch_pluck_power_hann2048_hop512";
-  const nlohmann::json t = ReadJson(dir / "truth.json");
-  const std::vector<NdArray> arrays = ReadArrays((dir / "magnitude.f32").string(), RawHints());
-  BOOST_REQUIRE_EQUAL(arrays.size(), 1u);
-  Hints h;
-  h.iterations = 20;
-  const InferenceResult r = Infer(arrays, h);
+  const auto [t, r] = InferCommitted("magnitude_scale/torch_pluck_power_hann2048_hop512");
   BOOST_CHECK_EQUAL(r.magnitude_scale, t["magnitude_scale"].get<std::string>());
   BOOST_CHECK_EQUAL(r.params.n_fft, t["n_fft"].get<int>());
   BOOST_CHECK_EQUAL(r.params.hop, t["hop"].get<int>());
