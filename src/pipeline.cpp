@@ -83,6 +83,34 @@ void AgreeOnElementCounts(std::vector<NdArray>* arrays, const RawHints& hints) {
   }
 }
 
+// Whether every non-finite value is -inf (and there is one): the logarithm of a zero.
+bool OnlyMinusInfinity(const std::vector<double>& v) {
+  size_t minus = 0;
+  for (double x : v) {
+    if (std::isnan(x) || x == HUGE_VAL) return false;
+    if (x == -HUGE_VAL) ++minus;
+  }
+  return minus > 0;
+}
+
+// A logarithmic dump of a spectrogram with exact zeros holds -inf there (torch.log(spec) or
+// 20*np.log10(|X|) of digital silence). Those cells are |X| = 0, the floor of the data: they
+// are set to the smallest finite value, which the magnitude scale's floor handling then reads as
+// silence (an epsilon or a clipped floor). A float32 log-power dump of speech padded with
+// silence (19018 of 68362 cells -inf) was read as int32 codes for its "NaN or Inf".
+void LogZerosToFloor(NdArray* a) {
+  if (!OnlyMinusInfinity(a->values)) return;
+  double lo = HUGE_VAL;
+  size_t n = 0;
+  for (double x : a->values)
+    if (std::isfinite(x)) lo = std::min(lo, x);
+  if (!std::isfinite(lo)) return;  // nothing finite: refused later
+  for (double& x : a->values)
+    if (x == -HUGE_VAL) x = lo, ++n;
+  a->info.note += (a->info.note.empty() ? "" : "; ") + std::to_string(n) +
+                  " values of -inf (the logarithm of a zero) read as the smallest finite value, " + std::to_string(lo);
+}
+
 // A float reading with NaN or Inf beside an integer type of the same size that reads every
 // value: integer codes (int16 quantised magnitudes) decode as float16 with a few NaNs.
 // Whether the unsigned reading of the same bytes is the smoother sequence where the two
@@ -104,7 +132,7 @@ bool UnsignedReadsBetter(const std::vector<double>& as_signed, const std::vector
 // AgreeOnElementCounts. (The first integer type that read was once taken: big-endian int16
 // codes of |X| were read little-endian.)
 void PreferFiniteReading(NdArray* a, const RawHints& hints) {
-  if (a->info.format != "raw" || hints.dtype || NonFinite(a->values) == 0) return;
+  if (a->info.format != "raw" || hints.dtype || NonFinite(a->values) == 0 || OnlyMinusInfinity(a->values)) return;
   const size_t es = ElementSize(a->info.dtype);
   NdArray best;
   bool found = false;
@@ -173,6 +201,7 @@ RunResult RunInference(const RunOptions& options) {
   }
   AgreeOnElementCounts(&run.arrays, options.raw);
   for (NdArray& a : run.arrays) PreferFiniteReading(&a, options.raw);
+  for (NdArray& a : run.arrays) LogZerosToFloor(&a);
   for (NdArray& a : run.arrays) PreferUnsignedReading(&a, options.raw);
   // Which arrays are the spectrogram, which are axes or a sample rate (containers, or a third
   // file). The spectrogram arrays go to inference; the rest is evidence.

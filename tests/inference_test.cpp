@@ -273,5 +273,43 @@ BOOST_AUTO_TEST_CASE(a_natural_log_of_power_with_its_phase_is_read_as_ln_power) 
   BOOST_CHECK_EQUAL(WindowFamilyName(r.inference.params.window.family), "hamming");  // torch.hamming_window(512)
 }
 
+// A log dump of a spectrogram with exact zeros holds -inf there (torch.log of a power
+// spectrogram of a recording with digital silence). The float32 file was read as int32 codes
+// for its "NaN or Inf"; now the -inf cells are the data's floor, with the phase and without.
+BOOST_AUTO_TEST_CASE(minus_infinity_in_a_log_dump_is_a_zero_magnitude) {
+  const std::string dir = std::string(SPECRECON_SOURCE_DIR) + "/samples/torch_stft_nocenter/";
+  const std::vector<NdArray> m = ReadArrays(dir + "spectrogram.bin", RawHints());
+  BOOST_REQUIRE_EQUAL(m.size(), 1u);
+  const size_t frames = 200, bins = 257;  // bins x frames (truth.json)
+  BOOST_REQUIRE_EQUAL(m[0].values.size(), frames * bins);
+  std::vector<double> logp(m[0].values.size());
+  size_t zeros = 0;
+  for (size_t k = 0; k < bins; ++k)
+    for (size_t f = 0; f < frames; ++f) {
+      const double v = f < 20 ? 0.0 : m[0].values[k * frames + f];  // 20 frames of digital silence
+      logp[k * frames + f] = std::log(v * v);
+      zeros += v == 0.0;
+    }
+  BOOST_REQUIRE_GE(zeros, 20 * bins);
+  const std::string path = TempPath("lnpower_inf.f32");
+  WriteBinary<float>(path, logp);
+  for (bool with_phase : {true, false}) {
+    RunOptions o;
+    o.files = {path};
+    if (with_phase) o.files.push_back(dir + "phases.bin");
+    o.hints.iterations = 10;
+    o.sample_rate = 16000;
+    const RunResult r = RunInference(o);
+    BOOST_TEST_CONTEXT(std::string(with_phase ? "with phase" : "magnitude only")) {
+      BOOST_CHECK_EQUAL(r.arrays.at(0).info.dtype, "float32");
+      BOOST_CHECK_MESSAGE(r.arrays.at(0).info.note.find("values of -inf") != std::string::npos, r.arrays.at(0).info.note);
+      BOOST_CHECK_EQUAL(r.inference.magnitude_scale, "ln_power");
+      BOOST_CHECK_EQUAL(r.inference.params.n_fft, 512);
+      BOOST_CHECK_EQUAL(r.inference.params.hop, 128);
+    }
+  }
+  std::remove(path.c_str());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 }  // namespace specrecon
