@@ -220,14 +220,9 @@ std::string Describe(const RawCandidate& c) {
   return s;
 }
 
-// The element types tried: kDtypes, or the given one (any type the decoder knows, uint16 and
-// uint32 too, which are not guessed: they read the same bytes as int16 and int32).
+// The element types tried: kDtypes, or the given one if it is a raw type (KnownRawDtype).
 std::vector<std::string> CandidateDtypes(const RawHints& hints) {
-  if (hints.dtype) {
-    if (*hints.dtype == "uint16" || *hints.dtype == "uint32") return {*hints.dtype};
-    if (std::find(std::begin(kDtypes), std::end(kDtypes), *hints.dtype) == std::end(kDtypes)) return {};
-    return {*hints.dtype};
-  }
+  if (hints.dtype) return KnownRawDtype(*hints.dtype) ? std::vector<std::string>{*hints.dtype} : std::vector<std::string>{};
   return std::vector<std::string>(std::begin(kDtypes), std::end(kDtypes));
 }
 
@@ -237,6 +232,10 @@ void SortByScore(std::vector<RawCandidate>* c) {
 }
 
 }  // namespace
+
+bool KnownRawDtype(const std::string& dtype) {
+  return dtype == "uint16" || dtype == "uint32" || std::find(std::begin(kDtypes), std::end(kDtypes), dtype) != std::end(kDtypes);
+}
 
 std::vector<RawCandidate> ScoreRawCandidates(const std::vector<unsigned char>& bytes,
                                              const RawHints& hints) {

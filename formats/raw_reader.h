@@ -52,4 +52,8 @@ NdArray ReadRaw(const std::string& path, const RawHints& hints);
 // shape {count}. For readers that stream the file themselves (src/stream.h).
 NdArray InspectRaw(const std::string& path, const RawHints& hints);
 
+// The element types a raw file may be read as: the guessed float16|float32|float64|int16|int32|
+// int8|uint8, and uint16|uint32 when given (they read the same bytes as int16 and int32).
+bool KnownRawDtype(const std::string& dtype);
+
 }  // namespace specrecon

@@ -11,7 +11,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <set>
 
 #include "formats/reader.h"
 #include "inference/roles.h"
@@ -124,8 +123,7 @@ Parsed Parse(const std::string& command, const std::vector<std::string>& args, s
   if (vm.count("phase")) p.run.phase_path = vm["phase"].as<std::string>();
   if (vm.count("dtype")) {
     p.run.raw.dtype = vm["dtype"].as<std::string>();
-    static const std::set<std::string> kKnown = {"float32", "float64", "float16", "int16", "int32", "int8", "uint8", "uint16", "uint32"};
-    if (!kKnown.count(*p.run.raw.dtype))
+    if (!KnownRawDtype(*p.run.raw.dtype))
       ThrowUsage("--dtype " + *p.run.raw.dtype + " is not one of float32|float64|float16|int16|int32|int8|uint8|uint16|uint32");
   }
   if (vm.count("byte-order")) {

@@ -111,8 +111,6 @@ void LogZerosToFloor(NdArray* a) {
                   " values of -inf (the logarithm of a zero) read as the smallest finite value, " + std::to_string(lo);
 }
 
-// A float reading with NaN or Inf beside an integer type of the same size that reads every
-// value: integer codes (int16 quantised magnitudes) decode as float16 with a few NaNs.
 // Whether the unsigned reading of the same bytes is the smoother sequence where the two
 // readings differ (around codes of 32768 and above): codes of |X| scaled
 // to 0..65535 cross 32768 smoothly unsigned and jump by 65536 signed; signed codes (phase
@@ -127,6 +125,8 @@ bool UnsignedReadsBetter(const std::vector<double>& as_signed, const std::vector
   return du < 0.9 * ds;
 }
 
+// A float reading with NaN or Inf beside an integer type of the same size that reads every
+// value: integer codes (int16 quantised magnitudes) decode as float16 with a few NaNs.
 // The integer readings are ranked by their plausibility (the byte order shows in how the high
 // and low bytes of neighbours move); big-endian must score 1.2 times better than little, as in
 // AgreeOnElementCounts. (The first integer type that read was once taken: big-endian int16
