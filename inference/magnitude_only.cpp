@@ -1,7 +1,6 @@
 #include "inference/magnitude_only.h"
 
 #include <algorithm>
-#include <array>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -405,18 +404,17 @@ bool PeaksMayBePartials(const Hints& hints, int n_fft) { return BinHz(hints, n_f
 }  // namespace
 
 // The SC of a short retrieval at hop n_fft/4 (the best of Hann, Hamming and Blackman) on the
-// 48 loudest frames of each of two readings of the values: `have[i]` if given, else the values
-// under `scale_if_missing`. At redundancy 4 only the right reading of a dump at a hop of a
-// quarter window is consistent; at a hop of half the window neither need be.
-void QuarterHopConsistency(const std::array<const std::vector<double>*, 2>& have, const std::vector<double>& values,
-                           const std::string& scale_if_missing, const LayoutCandidate& l0, int threads, double best[2]) {
+// 48 loudest frames of two readings of the values: `current` (already linear), and the values
+// under `other`. At redundancy 4 only the right reading of a dump at a hop of a quarter window
+// is consistent; at a hop of half the window neither need be.
+void QuarterHopConsistency(const std::vector<double>& current, const std::vector<double>& values, const std::string& other,
+                           const LayoutCandidate& l0, int threads, double best[2]) {
   const int b0 = static_cast<int>(l0.bins), n0 = 2 * (b0 - 1);
   std::vector<std::vector<double>> exs(2);
   int ef = 0;
   for (int i = 0; i < 2; ++i) {
     int st = 0;
-    exs[i] = Excerpt(ToFrames(have[i] ? *have[i] : MagnitudeToLinear(values, scale_if_missing), l0), static_cast<int>(l0.frames),
-                     b0, 48, &st);
+    exs[i] = Excerpt(ToFrames(i == 0 ? current : MagnitudeToLinear(values, other), l0), static_cast<int>(l0.frames), b0, 48, &st);
     ef = static_cast<int>(exs[i].size() / b0);
   }
   std::vector<Trial> trials;
@@ -519,6 +517,14 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
   double peak_fit[2] = {0.0, 0.0}, scale_sc[2] = {0.0, 0.0};
   constexpr double kScaleRetrievalDb = 4.0, kLogTie = 0.03, kLogFitsDb = -20.0, kLogRetrievalDb = 3.0;
   std::vector<double> lin = MagnitudeToLinear(array.values, r.magnitude_scale);
+  // Another reading replaces the patch ratio's choice: it goes first in the ranking (the
+  // evidence's value and runner-up) and becomes the linear magnitude.
+  auto take_reading = [&](const std::string& sc, std::vector<double>* converted = nullptr) {
+    for (size_t i = 0; i < scale_rank.size(); ++i)
+      if (scale_rank[i].second == sc) std::rotate(scale_rank.begin(), scale_rank.begin() + i, scale_rank.begin() + i + 1);
+    r.magnitude_scale = sc;
+    lin = converted ? std::move(*converted) : MagnitudeToLinear(array.values, sc);
+  };
   if (!hints.magnitude_scale && scale_rank.size() > 1 && (r.magnitude_scale == "linear" || r.magnitude_scale == "power") &&
       scale_rank[0].first > kPatchDoubt) {
     const std::string other = r.magnitude_scale == "linear" ? "power" : "linear";
@@ -533,10 +539,7 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
                r.magnitude_scale.c_str(), WindowFamilyName(now.family), now.distance, now.peaks, other.c_str(),
                WindowFamilyName(alt.family), alt.distance, alt.peaks);
       if (now.peaks >= 30 && alt.peaks >= 30 && alt.distance <= 0.1 && now.distance > 0.1 && alt.distance < 0.5 * now.distance) {
-        for (size_t i = 0; i < scale_rank.size(); ++i)
-          if (scale_rank[i].second == other) std::rotate(scale_rank.begin(), scale_rank.begin() + i, scale_rank.begin() + i + 1);
-        r.magnitude_scale = other;
-        lin = std::move(lin_other);
+        take_reading(other, &lin_other);
         scale_by_peaks = true;
         std::swap(peak_fit[0], peak_fit[1]);
         log.Addf("magnitude-only: the %s reading is taken: its peaks fit a window, the patch ratio's choice does not", other.c_str());
@@ -551,14 +554,11 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
     if (!scale_by_peaks && n0 >= 16) {
       double best[2] = {0.0, 0.0};
       const std::string readings[2] = {r.magnitude_scale, other};
-      QuarterHopConsistency({&lin, nullptr}, array.values, other, l0, opt.threads, best);
+      QuarterHopConsistency(lin, array.values, other, l0, opt.threads, best);
       log.Addf("magnitude-only: short retrieval at hop n_fft/4 (best of Hann, Hamming, Blackman): %s reading SC %.2f dB, %s reading %.2f dB",
                readings[0].c_str(), best[0], readings[1].c_str(), best[1]);
       if (best[1] < best[0] - kScaleRetrievalDb) {
-        for (size_t i = 0; i < scale_rank.size(); ++i)
-          if (scale_rank[i].second == other) std::rotate(scale_rank.begin(), scale_rank.begin() + i, scale_rank.begin() + i + 1);
-        r.magnitude_scale = other;
-        lin = MagnitudeToLinear(array.values, other);
+        take_reading(other);
         scale_by_retrieval = true;
         scale_sc[0] = best[1], scale_sc[1] = best[0];
         log.Addf("magnitude-only: the %s reading is taken: a retrieval makes it more consistent by %.1f dB", other.c_str(), best[0] - best[1]);
@@ -575,7 +575,7 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
     const LayoutCandidate& l0 = layouts[scale_layout];
     if (l0.bins >= 9) {
       double best[2] = {0.0, 0.0};
-      QuarterHopConsistency({&lin, nullptr}, array.values, scale_rank[1].second, l0, opt.threads, best);
+      QuarterHopConsistency(lin, array.values, scale_rank[1].second, l0, opt.threads, best);
       log.Addf("magnitude-only: the %s and %s readings are near (patch ratios %.3f and %.3f from 0.81): short retrieval at hop "
                "n_fft/4: SC %.2f and %.2f dB", scale_rank[0].second.c_str(), scale_rank[1].second.c_str(), scale_rank[0].first,
                scale_rank[1].first, best[0], best[1]);
@@ -584,9 +584,7 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
       // was a coin toss) and by 3 dB (the right exponent was 1.4-16 dB more consistent at a
       // quarter); otherwise the patch ratio's order stands.
       if (best[1] < kLogFitsDb && best[1] < best[0] - kLogRetrievalDb) {
-        std::swap(scale_rank[0], scale_rank[1]);
-        r.magnitude_scale = scale_rank[0].second;
-        lin = MagnitudeToLinear(array.values, r.magnitude_scale);
+        take_reading(scale_rank[1].second);
         log_by_retrieval = true;
         scale_sc[0] = best[1], scale_sc[1] = best[0];
         log.Addf("magnitude-only: the %s reading is taken: more consistent at a quarter-window hop by %.1f dB", r.magnitude_scale.c_str(),
@@ -602,9 +600,7 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
       return std::size(kOrder);
     };
     if (!log_by_retrieval && prior(scale_rank[1].second) < prior(scale_rank[0].second)) {
-      std::swap(scale_rank[0], scale_rank[1]);
-      r.magnitude_scale = scale_rank[0].second;
-      lin = MagnitudeToLinear(array.values, r.magnitude_scale);
+      take_reading(scale_rank[1].second);
       log_by_prior = true;
       log.Addf("magnitude-only: the %s reading is taken: the commoner of the two", r.magnitude_scale.c_str());
     }
