@@ -519,7 +519,7 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
   std::vector<double> lin = MagnitudeToLinear(array.values, r.magnitude_scale);
   // Another reading replaces the patch ratio's choice: it goes first in the ranking (the
   // evidence's value and runner-up) and becomes the linear magnitude.
-  auto take_reading = [&](const std::string& sc, std::vector<double>* converted = nullptr) {
+  auto take_reading = [&](std::string sc, std::vector<double>* converted = nullptr) {  // by value: sc may name an entry the rotation moves
     for (size_t i = 0; i < scale_rank.size(); ++i)
       if (scale_rank[i].second == sc) std::rotate(scale_rank.begin(), scale_rank.begin() + i, scale_rank.begin() + i + 1);
     r.magnitude_scale = sc;
