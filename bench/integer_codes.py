@@ -37,12 +37,7 @@ def run(exe, files, fs):
 
 
 def main():
-    if len(sys.argv) < 3:
-        raise SystemExit(__doc__)
-    exe, work = sys.argv[1], sys.argv[2]
-    os.makedirs(work, exist_ok=True)
-    srcs = dict(mm.sources(work, "held"))
-    srcs.update(mm.sources(work, "n256"))
+    exe, work, srcs = mm.seven_recordings_setup(__doc__)
     mag, ph = os.path.join(work, "codes_mag.bin"), os.path.join(work, "codes_phase.bin")
     ok = total = 0
     for name, (fs, x) in srcs.items():

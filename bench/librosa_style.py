@@ -27,12 +27,7 @@ import magnitude_only_matrix as mm  # noqa: E402
 
 
 def main():
-    if len(sys.argv) < 3:
-        raise SystemExit(__doc__)
-    exe, work = sys.argv[1], sys.argv[2]
-    os.makedirs(work, exist_ok=True)
-    srcs = dict(mm.sources(work, "held"))
-    srcs.update(mm.sources(work, "n256"))
+    exe, work, srcs = mm.seven_recordings_setup(__doc__)
     ok = total = 0
     for name, (fs, x) in srcs.items():
         for n, hop, kind in ((2048, 512, "db80"), (1024, 256, "db80"), (2048, 512, "power"), (512, 128, "dbref1")):

@@ -25,12 +25,7 @@ import magnitude_only_matrix as mm  # noqa: E402
 
 
 def main():
-    if len(sys.argv) < 3:
-        raise SystemExit(__doc__)
-    exe, work = sys.argv[1], sys.argv[2]
-    os.makedirs(work, exist_ok=True)
-    srcs = dict(mm.sources(work, "held"))
-    srcs.update(mm.sources(work, "n256"))
+    exe, work, srcs = mm.seven_recordings_setup(__doc__)
     dump = os.path.join(work, "log_dump.f32")
     per = {}
     for name, (fs, x) in srcs.items():

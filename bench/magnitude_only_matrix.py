@@ -115,6 +115,19 @@ def sources(work, which):
     return out
 
 
+def seven_recordings_setup(doc):
+    """For the benches that run on the seven recordings of sets "held" and "n256" (librosa_style,
+    log_scales, integer_codes): SPECRECON and WORKDIR from the command line (else exit with
+    `doc`), WORKDIR made, and {name: (fs, x)} of the recordings."""
+    if len(sys.argv) < 3:
+        raise SystemExit(doc)
+    exe, work = sys.argv[1], sys.argv[2]
+    os.makedirs(work, exist_ok=True)
+    srcs = dict(sources(work, "held"))
+    srcs.update(sources(work, "n256"))
+    return exe, work, srcs
+
+
 def main():
     if len(sys.argv) < 3:
         raise SystemExit(__doc__)
