@@ -212,10 +212,38 @@ std::string Describe(const Hypothesis& h) {
   return "n_fft " + std::to_string(h.n_fft) + ", hop " + std::to_string(h.hop) + ", " + DescribeWindow(h.window);
 }
 
-// The window length from the frames' autocorrelation (the inverse FFT of |X|^2): it vanishes at
-// lags L..n_fft-L when n_fft >= 2L. Returns 0 when no lag vanishes.
-int WindowLengthFromAutocorrelation(const std::vector<double>& ex, int frames, int bins, int n_fft) {
-  if (bins != n_fft / 2 + 1) return 0;
+// How conventional an FFT size is: powers of two first, then 2^k times 3, 5, 25, 15 (384, 320,
+// 400, 480, 640, ...), then multiples of 16, of 4.
+int Roundness(int n) {
+  if (n < 2) return 0;
+  int twos = 0;
+  while (n % 2 == 0) n /= 2, ++twos;
+  if (n == 1) return 4;
+  if ((n == 3 || n == 5 || n == 15 || n == 25 || n == 75 || n == 125) && twos >= 3) return 3;
+  if (twos >= 4) return 2;
+  return twos >= 2 ? 1 : 0;
+}
+
+// Where the frames' autocorrelation (the inverse FFT of |X|^2, summed in magnitude over the
+// frames) vanishes: it is zero at lags L..n_fft-L when n_fft >= 2L. `last` is the largest lag
+// <= n_fft/2 above `threshold` times the lag-0 value, plus 1 (0 when no lag vanishes). A
+// tapered window's products w(t) w(t+l) fade long before lag L, so the threshold is set as low
+// as the data's own floor allows (30 times the median of the upper half of the vanished lags,
+// at least 1e-7; float32 dumps gave 1.3-7.5e-7), and WindowLengthFor corrects the rest.
+struct AutocorrSupport {
+  int last = 0;
+  double threshold = 1e-5;
+  // The autocorrelation stops abruptly: the window has a pedestal (Hamming's 0.08), so every
+  // family is read at about `last`. Either lowering the threshold moved the last lag by at most 1
+  // (a tapered window's tail moved it by 3-6%), or no 8 lags below n_fft/2 vanish to measure a
+  // floor on: a tapered window reaching that close to n_fft/2 at 1e-5 would have to be 6-9%
+  // longer than n_fft/2, which no tool makes.
+  bool hard = false;
+};
+
+AutocorrSupport AutocorrelationSupport(const std::vector<double>& ex, int frames, int bins, int n_fft) {
+  AutocorrSupport s;
+  if (bins != n_fft / 2 + 1) return s;
   RealFft fft(n_fft);
   std::vector<std::complex<double>> p(bins);
   std::vector<double> r(n_fft), acc(n_fft, 0.0);
@@ -224,11 +252,75 @@ int WindowLengthFromAutocorrelation(const std::vector<double>& ex, int frames, i
     fft.Inverse(p.data(), r.data());
     for (int i = 0; i < n_fft; ++i) acc[i] += std::abs(r[i]);
   }
-  if (!(acc[0] > 0.0)) return 0;
-  int last = 0;  // the largest lag <= n_fft/2 with non-negligible correlation
-  for (int i = 1; i <= n_fft / 2; ++i)
-    if (acc[i] > 1e-5 * acc[0]) last = i;
-  return last < n_fft / 2 ? last + 1 : 0;
+  if (!(acc[0] > 0.0)) return s;
+  auto last_above = [&](double threshold) {
+    int last = 0;
+    for (int i = 1; i <= n_fft / 2; ++i)
+      if (acc[i] > threshold * acc[0]) last = i;
+    return last < n_fft / 2 ? last + 1 : 0;
+  };
+  const int coarse = last_above(1e-5);
+  if (coarse == 0) return s;
+  s.last = coarse;
+  const int from = coarse + (n_fft / 2 - coarse) / 2;
+  if (n_fft / 2 + 1 - from < 8) {
+    s.hard = true;
+    return s;
+  }
+  std::vector<double> tail(acc.begin() + from, acc.begin() + n_fft / 2 + 1);
+  std::nth_element(tail.begin(), tail.begin() + tail.size() / 2, tail.end());
+  s.threshold = std::clamp(30.0 * tail[tail.size() / 2] / acc[0], 1e-7, 1e-5);
+  const int fine = last_above(s.threshold);
+  if (fine > 0) s.last = fine;
+  else s.threshold = 1e-5;
+  s.hard = fine > 0 && fine - coarse <= 1;
+  return s;
+}
+
+// The window length of a family whose autocorrelation support measured `s`. The window's own
+// autocorrelation falls below the threshold at a lag rho L (Hamming, with its pedestal: L; Hann
+// 0.94 L at 1e-5, 0.97 L at 3e-7; Blackman 0.91 and 0.95); the signal's correlation fading over
+// the frame lowers the measured lag a little more (by up to 1.5 times the window's own shortfall:
+// scipy and torch dumps of speech, noisy speech, a chirp). Of the lengths that fit, the most
+// conventional is taken (Roundness), then the nearest. A hard edge (AutocorrSupport::hard) is
+// every family's length.
+int WindowLengthFor(WindowFamily family, const AutocorrSupport& s, int n_fft) {
+  if (s.last <= 0) return n_fft;
+  if (s.hard) {  // the most conventional of last..last+4 (Hamming 1024 read at 1020-1024)
+    int best = s.last;
+    for (int L = s.last + 1; L <= std::min(n_fft, s.last + 4); ++L)
+      if (Roundness(L) > Roundness(best)) best = L;
+    return best;
+  }
+  WindowSpec spec;
+  spec.family = family;
+  spec.length = s.last;
+  const std::vector<double> w = MakeWindow(spec);
+  const int L0 = static_cast<int>(w.size());
+  // Its autocorrelation, as the inverse FFT of |W|^2 zero-padded to 2 L0 (unnormalised: only
+  // ratios to a[0] are used).
+  const int m = 2 * L0;
+  RealFft fft(m);
+  std::vector<double> padded(m, 0.0), a(m);
+  std::copy(w.begin(), w.end(), padded.begin());
+  std::vector<std::complex<double>> spec_w(m / 2 + 1);
+  fft.Forward(padded.data(), spec_w.data());
+  for (auto& c : spec_w) c = std::norm(c);
+  fft.Inverse(spec_w.data(), a.data());
+  int reach = 1;
+  for (int l = 1; l < L0; ++l)
+    if (a[l] > s.threshold * a[0]) reach = l + 1;
+  const double rho = static_cast<double>(reach) / L0;
+  int best = 0;
+  double best_off = 0.0;
+  for (int L = s.last; L <= n_fft; ++L) {
+    const double pred = rho * L;
+    if (pred - 1.5 * (L - pred) - 2.0 > s.last) break;
+    if (s.last > pred + 1.0) continue;
+    const double off = std::abs(0.985 * pred - s.last);
+    if (best == 0 || Roundness(L) > Roundness(best) || (Roundness(L) == Roundness(best) && off < best_off)) best = L, best_off = off;
+  }
+  return best > 0 ? best : std::min(n_fft, static_cast<int>(std::lround(s.last / rho)));
 }
 
 Evidence MakeEvidence(const nlohmann::json& value, double score, const std::string& metric,
@@ -244,18 +336,6 @@ Evidence MakeEvidence(const nlohmann::json& value, double score, const std::stri
     e.runner_up_score = runner_score;
   }
   return e;
-}
-
-// How conventional an FFT size is: powers of two first, then 2^k times 3, 5, 25, 15 (384, 320,
-// 400, 480, 640, ...), then multiples of 16, of 4.
-int Roundness(int n) {
-  if (n < 2) return 0;
-  int twos = 0;
-  while (n % 2 == 0) n /= 2, ++twos;
-  if (n == 1) return 4;
-  if ((n == 3 || n == 5 || n == 15 || n == 25 || n == 75 || n == 125) && twos >= 3) return 3;
-  if (twos >= 4) return 2;
-  return twos >= 2 ? 1 : 0;
 }
 
 // Points of a bin count as an STFT's: how conventional its n_fft is (2(bins-1), or 2 bins with
@@ -312,9 +392,13 @@ struct PeakShape {
   bool decisive = false;     // enough peaks, a clear margin and a close fit
 };
 
-PeakShape PeakShapeFamily(const std::vector<double>& frames, int n_frames, int bins, int n_fft, int win_length) {
+PeakShape PeakShapeFamily(const std::vector<double>& frames, int n_frames, int bins, int n_fft,
+                          const std::function<int(WindowFamily)>& win_length) {
   constexpr double kPi = 3.14159265358979323846;
   PeakShape out;
+  // A window shorter than n_fft is zero-padded: its main lobe spans n_fft / win_length times more
+  // bins, and a peak is read at that step (the bins the unpadded transform would have).
+  const int s = std::max(1, static_cast<int>(std::lround(static_cast<double>(n_fft) / win_length(WindowFamily::kHann))));
   std::vector<std::pair<double, double>> peaks;  // (asymmetry, width) of each peak
   double global = 0.0;
   for (size_t i = 0; i < static_cast<size_t>(n_frames) * bins; ++i) global = std::max(global, frames[i]);
@@ -323,14 +407,14 @@ PeakShape PeakShapeFamily(const std::vector<double>& frames, int n_frames, int b
     double top = 0.0;
     for (int k = 0; k < bins; ++k) top = std::max(top, a[k]);
     if (!(top > 0.0)) continue;
-    for (int k = 3; k + 3 < bins; ++k) {
+    for (int k = 3 * s; k + 3 * s < bins; ++k) {
       const double v = a[k];
-      // A local maximum over +-2 bins, 3 times above the bins at +-3, within 40 dB of its frame's
+      // A local maximum over +-2 steps, 3 times above the bins at +-3, within 40 dB of its frame's
       // and of the dump's maximum (noise in quiet frames makes peaks of random shape).
-      if (!(v > a[k - 1] && v >= a[k + 1] && v > a[k - 2] && v > a[k + 2] && v > 1e-2 * top && v > 1e-2 * global &&
-            v > 3.0 * std::max(a[k - 3], a[k + 3])))
-        continue;
-      const double l = a[k - 1] / v, r = a[k + 1] / v;
+      bool top_of_lobe = v > 1e-2 * top && v > 1e-2 * global && v > 3.0 * std::max(a[k - 3 * s], a[k + 3 * s]);
+      for (int j = 1; j <= 2 * s && top_of_lobe; ++j) top_of_lobe = v > a[k - j] && v >= a[k + j];
+      if (!top_of_lobe) continue;
+      const double l = a[k - s] / v, r = a[k + s] / v;
       if (l + r > 0.0) peaks.push_back({(r - l) / (r + l), l + r});
     }
   }
@@ -344,7 +428,7 @@ PeakShape PeakShapeFamily(const std::vector<double>& frames, int n_frames, int b
   for (WindowFamily f : {WindowFamily::kHamming, WindowFamily::kHann, WindowFamily::kBlackman}) {
     WindowSpec spec;
     spec.family = f;
-    spec.length = win_length;
+    spec.length = win_length(f);
     const std::vector<double> w = MakeWindow(spec);
     // The family's curve: (asymmetry, width) for delta in [-0.5, 0.5], asymmetry increasing.
     const int grid = 101;
@@ -354,8 +438,8 @@ PeakShape PeakShapeFamily(const std::vector<double>& frames, int n_frames, int b
       double mag[3];
       for (int j = -1; j <= 1; ++j) {
         std::complex<double> sum = 0.0, z = 1.0;
-        const std::complex<double> step = std::polar(1.0, -2.0 * kPi * (j - delta) / n_fft);
-        for (int i = 0; i < win_length; ++i, z *= step) sum += w[i] * z;
+        const std::complex<double> step = std::polar(1.0, -2.0 * kPi * (j * s - delta) / n_fft);
+        for (int i = 0; i < spec.length; ++i, z *= step) sum += w[i] * z;
         mag[j + 1] = std::abs(sum);
       }
       const double l = mag[0] / mag[1], r = mag[2] / mag[1];
@@ -525,15 +609,55 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
     r.magnitude_scale = sc;
     lin = converted ? std::move(*converted) : MagnitudeToLinear(array.values, sc);
   };
-  if (!hints.magnitude_scale && scale_rank.size() > 1 && (r.magnitude_scale == "linear" || r.magnitude_scale == "power") &&
+  // A window shorter than half of n_fft shows under the right plain reading only: its |X|^2 is
+  // the transform of an autocorrelation that vanishes beyond win_length. Under the power reading
+  // of a linear dump (|X|^2 read as |X|) nothing vanishes; under the linear reading of a power
+  // dump (|X|^4) the support doubles. Zero-padded frames are smoother across bins, and the
+  // patch ratio misread them (torch power dumps of Blackman 400 in n_fft 1024 read as linear).
+  bool scale_by_support = false, scale_confirmed_by_support = false;
+  int support_last[2] = {0, 0};
+  if (!hints.magnitude_scale && scale_rank.size() > 1 && (r.magnitude_scale == "linear" || r.magnitude_scale == "power")) {
+    const std::string other = r.magnitude_scale == "linear" ? "power" : "linear";
+    const bool other_ranked = std::any_of(scale_rank.begin(), scale_rank.end(), [&](const auto& e) { return e.second == other; });
+    const LayoutCandidate& l0 = layouts[scale_layout];
+    const int b0 = static_cast<int>(l0.bins), n0 = 2 * (b0 - 1);
+    if (other_ranked && n0 >= 16) {
+      std::vector<double> lin_other = MagnitudeToLinear(array.values, other);
+      AutocorrSupport sup[2];
+      for (int i = 0; i < 2; ++i) {
+        int st = 0;
+        const std::vector<double> ex = Excerpt(ToFrames(i == 0 ? lin : lin_other, l0), static_cast<int>(l0.frames), b0, 64, &st);
+        sup[i] = AutocorrelationSupport(ex, static_cast<int>(ex.size() / b0), b0, n0);
+        support_last[i] = sup[i].last;
+      }
+      if (sup[1].last > 0 && (sup[0].last == 0 || sup[0].last > 1.6 * sup[1].last)) {
+        log.Addf("magnitude-only: the frames' autocorrelation vanishes beyond lag %d under the %s reading, %s under the %s reading: "
+                 "the %s reading is taken", sup[1].last - 1, other.c_str(),
+                 sup[0].last ? ("beyond " + std::to_string(sup[0].last - 1)).c_str() : "nowhere", r.magnitude_scale.c_str(), other.c_str());
+        take_reading(other, &lin_other);
+        scale_by_support = true;
+        std::swap(support_last[0], support_last[1]);
+      } else if (sup[0].last > 0 && (sup[1].last == 0 || sup[1].last > 1.6 * sup[0].last)) {
+        // The patch ratio's choice is the one with a short support: the tests below, which assume
+        // a window of n_fft, are not needed (a retrieval at n_fft/4 with windows of n_fft took
+        // the linear reading of a torch power dump of Hann 512 in n_fft 1024).
+        scale_confirmed_by_support = true;
+        log.Addf("magnitude-only: the frames' autocorrelation vanishes beyond lag %d under the %s reading, %s under the %s reading: "
+                 "the reading stands", sup[0].last - 1, r.magnitude_scale.c_str(),
+                 sup[1].last ? ("beyond " + std::to_string(sup[1].last - 1)).c_str() : "nowhere", other.c_str());
+      }
+    }
+  }
+  if (!scale_by_support && !scale_confirmed_by_support && !hints.magnitude_scale && scale_rank.size() > 1 && (r.magnitude_scale == "linear" || r.magnitude_scale == "power") &&
       scale_rank[0].first > kPatchDoubt) {
     const std::string other = r.magnitude_scale == "linear" ? "power" : "linear";
     const LayoutCandidate& l0 = layouts[scale_layout];
     const int b0 = static_cast<int>(l0.bins), n0 = 2 * (b0 - 1);
     if (n0 >= 16 && PeaksMayBePartials(hints, n0)) {
       std::vector<double> lin_other = MagnitudeToLinear(array.values, other);
-      const PeakShape now = PeakShapeFamily(ToFrames(lin, l0), static_cast<int>(l0.frames), b0, n0, n0);
-      const PeakShape alt = PeakShapeFamily(ToFrames(lin_other, l0), static_cast<int>(l0.frames), b0, n0, n0);
+      const auto full = [n0](WindowFamily) { return n0; };
+      const PeakShape now = PeakShapeFamily(ToFrames(lin, l0), static_cast<int>(l0.frames), b0, n0, full);
+      const PeakShape alt = PeakShapeFamily(ToFrames(lin_other, l0), static_cast<int>(l0.frames), b0, n0, full);
       peak_fit[0] = now.distance, peak_fit[1] = alt.distance;
       log.Addf("magnitude-only: peak shape under the %s reading: %s fits within %.3f (%d peaks); under the %s reading: %s within %.3f (%d peaks)",
                r.magnitude_scale.c_str(), WindowFamilyName(now.family), now.distance, now.peaks, other.c_str(),
@@ -622,6 +746,18 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
     if (log_by_prior)
       e.note = "the two best readings' patch ratios were within 0.03 and a retrieval at a quarter-window hop did not decide: "
                "the commoner was taken (db20, ln, ln_power, log10_power, db10, log10, in that order)";
+    if (scale_confirmed_by_support)
+      e.note = "the frames' autocorrelation vanishes beyond lag " + std::to_string(support_last[0] - 1) + " under this reading, " +
+               (support_last[1] ? "beyond " + std::to_string(support_last[1] - 1) : std::string("nowhere")) + " under the other";
+    if (scale_by_support) {
+      e.score = 1.0;
+      e.runner_up_score = 0.0;
+      e.metric = "1 for the reading under which the frames' autocorrelation (inverse FFT of |X|^2) vanishes beyond a lag, at "
+                 "most 1/1.6 of the other's, 0 for the other: a window shorter than n_fft/2 shows so under the right reading only "
+                 "(the other squares |X| or takes its square root); the patch ratio (noise-like spectra) was overruled";
+      e.note = "support under this reading: " + std::to_string(support_last[0]) + " lags; under the other: " +
+               (support_last[1] ? std::to_string(support_last[1]) + " lags" : std::string("none"));
+    }
     if (scale_by_peaks) {
       e.score = -peak_fit[0];
       e.runner_up_score = -peak_fit[1];
@@ -746,18 +882,28 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
   base.n_fft = n;
   base.window.family = hints.window ? hints.window->family : WindowFamily::kHann;
   base.window.param = hints.window ? hints.window->param : 0.0;
-  base.window.length = hints.win_length.value_or(n);
+  // The window length: n_fft unless the frames' autocorrelation vanishes; then each family's own
+  // (a tapered window's autocorrelation fades before its length: WindowLengthFor).
+  AutocorrSupport support;
   if (!hints.win_length) {
-    const int l_ac = WindowLengthFromAutocorrelation(region, region_frames, bins, n);
-    if (l_ac > 0) {
-      base.window.length = l_ac;
-      log.Addf("magnitude-only: the frames' autocorrelation vanishes beyond lag %d: win_length %d", l_ac - 1, l_ac);
-    }
+    support = AutocorrelationSupport(region, region_frames, bins, n);
+    if (support.last > 0)
+      log.Addf("magnitude-only: the frames' autocorrelation is below %.1e of its peak beyond lag %d: win_length %d (Hann), %d "
+               "(Hamming), %d (Blackman)", support.threshold, support.last - 1, WindowLengthFor(WindowFamily::kHann, support, n),
+               WindowLengthFor(WindowFamily::kHamming, support, n), WindowLengthFor(WindowFamily::kBlackman, support, n));
   }
+  std::map<WindowFamily, int> lengths;
+  const std::function<int(WindowFamily)> length_for = [&](WindowFamily f) {
+    if (hints.win_length) return *hints.win_length;
+    auto it = lengths.find(f);
+    if (it == lengths.end()) it = lengths.emplace(f, WindowLengthFor(f, support, n)).first;
+    return it->second;
+  };
+  base.window.length = length_for(base.window.family);
   // The family the peaks' shape points to, when it is clear, is the prior of the family choice
   // below (Hann otherwise: scipy's, torch's and librosa's default) and the hop scan runs under it.
   // (Not needed when the window is given.)
-  PeakShape shape = hints.window ? PeakShape() : PeakShapeFamily(frames, static_cast<int>(lay.frames), bins, n, base.window.length);
+  PeakShape shape = hints.window ? PeakShape() : PeakShapeFamily(frames, static_cast<int>(lay.frames), bins, n, length_for);
   if (!hints.window)
     log.Addf("magnitude-only: peak shape over %d peaks: %s (|ln p10 excess| %.3f), runner-up %s (%.3f)%s", shape.peaks,
            WindowFamilyName(shape.family), shape.distance, WindowFamilyName(shape.runner_up_family), shape.runner_up,
@@ -770,19 +916,20 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
   // beyond Hamming: 0.061-0.148, see pick_family).
   const bool loose_hamming = shape.family == WindowFamily::kHamming && shape.peaks >= 30 && shape.distance < 0.15 &&
                              shape.runner_up - shape.distance >= 0.075;
-  if ((shape.decisive || loose_hamming) && !PeaksMayBePartials(hints, n)) {
+  // (Resolution is the window's: a zero-padded window resolves no finer than its length.)
+  if ((shape.decisive || loose_hamming) && !PeaksMayBePartials(hints, base.window.length)) {
     shape.decisive = false;
     if (shape.family != WindowFamily::kHann) set_aside = shape.family;
-    log.Addf("magnitude-only: bins of %.1f Hz (%s %.0f Hz / n_fft %d) are wider than %.0f Hz: harmonics may be unresolved, so the peak "
-             "shape is not used and Hann is the prior", BinHz(hints, n), hints.sample_rate ? "sample rate" : "assumed sample rate",
-             BinHz(hints, n) * n, n, kMaxBinHz);
+    log.Addf("magnitude-only: bins of %.1f Hz (%s %.0f Hz / window %d) are wider than %.0f Hz: harmonics may be unresolved, so the peak "
+             "shape is not used and Hann is the prior", BinHz(hints, base.window.length), hints.sample_rate ? "sample rate" : "assumed sample rate",
+             BinHz(hints, base.window.length) * base.window.length, base.window.length, kMaxBinHz);
   }
   // Peaks that lean to Blackman without the margin (partials 2-3 bins apart, inside its main
   // lobe, leave few clean peaks): used only at half a window, below.
   const bool leaning_blackman = !shape.decisive && !set_aside && shape.family == WindowFamily::kBlackman &&
                                 shape.peaks >= 30 && shape.distance <= 0.1;
   const WindowFamily prior = shape.decisive ? shape.family : WindowFamily::kHann;
-  if (!hints.window) base.window.family = prior;
+  if (!hints.window) base.window.family = prior, base.window.length = length_for(prior);
   struct HopScan {
     std::vector<int> hops;       // ascending: win_length / {32, 16, 8, 4, 2}
     std::vector<Trial> sub, full;  // at claimed hop hops[i+1] = 2 hops[i]
@@ -851,6 +998,7 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
       t.h = at;
       t.h.window.family = f;
       t.h.window.param = 0.0;
+      t.h.window.length = length_for(f);
       wt.push_back(t);
     }
     ScoreAll(ex, ex_frames, bins, opt.family_iterations, opt.threads, &wt);
@@ -915,6 +1063,7 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
       log.Addf("magnitude-only: Blackman is taken: %s", why);
     }
     w.param = 0.0;
+    w.length = length_for(w.family);
     return w;
   };
   if (base.window.length < 4) ThrowInferenceFailed("\"" + path + "\": frames of " + std::to_string(bins) + " bins are too short to analyse", log.lines());
@@ -1002,7 +1151,8 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
   if (!hints.win_length) {
     le.value = p.win_length;
     le.source = p.win_length == n ? "assumed" : "inferred";
-    le.metric = "support of the frames' autocorrelation (exact when n_fft >= 2 win_length)";
+    le.metric = "support of the frames' autocorrelation (seen when n_fft >= 2 win_length), as the chosen family's length; the most "
+                "conventional length that fits";
     if (p.win_length == n) le.note = "no lag of the frames' autocorrelation vanishes; win_length = n_fft assumed";
   }
   r.evidence["win_length"] = le;

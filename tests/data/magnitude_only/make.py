@@ -3,13 +3,15 @@
 
     /usr/bin/python3 tests/data/magnitude_only/make.py      (from the repository root)
 
-Writes fifteen cases next to this script, each a raw little-endian float32 file in the tool's own
+Writes seventeen cases next to this script, each a raw little-endian float32 file in the tool's own
 layout (bins x frames, as scipy.signal.stft and torch.stft return it; the last one frames x bins)
 plus truth.json:
   scipy_hann512_hop128   |scipy.signal.stft(x, fs, nperseg=512, noverlap=384)|      hop = L/4
   scipy_hann512_hop256   |scipy.signal.stft(x, fs, nperseg=512, noverlap=256)|      hop = L/2
   torch_power512_hop128  |torch.stft(x, 512, 128, window=hann_window(512))|^2       hop = L/4
   torch_power512_hop256  |torch.stft(x, 512, 256, window=hann_window(512))|^2       hop = L/2
+  torch_power_blackman400_in1024_hop100 |torch.stft(x, 1024, 100, 400, window=blackman_window(400))|^2
+  scipy_hann512_in1024_hop128 |scipy.signal.stft(x, fs, nperseg=512, noverlap=384, nfft=1024)|
   scipy_blackman512_hop256      |scipy.signal.stft(x, fs, 'blackman', 512, noverlap=256)|  (speech16k)
   torch_power_hamming512_hop128 |torch.stft(x, 512, 128, window=hamming_window(512))|^2   (noisy22k)
   scipy_chord_hamming1024_hop256 |scipy.signal.stft(x, 48000, 'hamming', 1024, noverlap=768)| of a
@@ -68,26 +70,27 @@ def window(family):
     return {"family": family, "param": None, "symmetric": False, "offset": 0}
 
 
-def scipy_case(case, x, fs, family, n, hop, call, source, root=HERE):
-    """|scipy.signal.stft(x, fs, window=family, nperseg=n, noverlap=n - hop)|, linear."""
-    z = scipy.signal.stft(x, fs, window=family, nperseg=n, noverlap=n - hop)[2]
+def scipy_case(case, x, fs, family, n, hop, call, source, root=HERE, nfft=None):
+    """|scipy.signal.stft(x, fs, window=family, nperseg=n, noverlap=n - hop, nfft=nfft)|, linear."""
+    z = scipy.signal.stft(x, fs, window=family, nperseg=n, noverlap=n - hop, nfft=nfft)[2]
     write(case, np.abs(z), {
         "producer": "scipy.signal.stft", "call": call, "source": source, "sample_rate": fs,
-        "n_fft": n, "hop": hop, "win_length": n, "window": window(family),
+        "n_fft": nfft or n, "hop": hop, "win_length": n, "window": window(family),
         "center": True, "pad_mode": "constant", "magnitude_scale": "linear"}, root)
 
 
-def torch_case(case, x, fs, family, n, hop, source):
-    """|torch.stft(x, n, hop, window=<family>_window(n), center=True, reflect)|^2, power."""
+def torch_case(case, x, fs, family, n, hop, source, win_length=None):
+    """|torch.stft(x, n, hop, win_length, window=<family>_window(win_length), center=True, reflect)|^2, power."""
     name = {"hann": "hann_window", "hamming": "hamming_window", "blackman": "blackman_window"}[family]
-    z = torch.stft(torch.from_numpy(x.astype(np.float32)), n_fft=n, hop_length=hop, window=getattr(torch, name)(n),
-                   center=True, pad_mode="reflect", return_complex=True)
+    wl = win_length or n
+    z = torch.stft(torch.from_numpy(x.astype(np.float32)), n_fft=n, hop_length=hop, win_length=wl,
+                   window=getattr(torch, name)(wl), center=True, pad_mode="reflect", return_complex=True)
     write(case, (z.abs() ** 2).numpy(), {
         "producer": "torch.stft",
-        "call": f"torch.stft(x, n_fft={n}, hop_length={hop}, window=torch.{name}({n}), center=True, "
-                "pad_mode='reflect', return_complex=True).abs()**2",
+        "call": f"torch.stft(x, n_fft={n}, hop_length={hop}, " + (f"win_length={wl}, " if wl != n else "") +
+                f"window=torch.{name}({wl}), center=True, pad_mode='reflect', return_complex=True).abs()**2",
         "source": source, "sample_rate": fs,
-        "n_fft": n, "hop": hop, "win_length": n, "window": window(family),
+        "n_fft": n, "hop": hop, "win_length": wl, "window": window(family),
         "center": True, "pad_mode": "reflect", "magnitude_scale": "power"})
 
 
@@ -99,6 +102,16 @@ def main():
     fs, x = load("noisy22k.wav", 12000, 10000)
     for hop in (128, 256):
         torch_case(f"torch_power512_hop{hop}", x, fs, "hann", 512, hop, "samples/source/noisy22k.wav[12000:22000]")
+    # Windows shorter than n_fft (zero-padded frames): the frames' autocorrelation vanishes beyond
+    # the window's length, and a tapered window's fades before it. Once read as win_length n_fft
+    # (Blackman 400 in 1024 as power read linear, then Hann 1024 at hop 512), or as 511 for 512,
+    # which no hop divides.
+    torch_case("torch_power_blackman400_in1024_hop100", x, fs, "blackman", 1024, 100,
+               "samples/source/noisy22k.wav[12000:22000]", win_length=400)
+    fs, x = load("speech16k.wav", 4000, 9600)
+    scipy_case("scipy_hann512_in1024_hop128", x, fs, "hann", 512, 128,
+               "np.abs(scipy.signal.stft(x, fs, nperseg=512, noverlap=384, nfft=1024)[2])",
+               "samples/source/speech16k.wav[4000:13600]", nfft=1024)
     # Other families (the window is told apart by the shape of spectral peaks): whole recordings.
     fs, x = load("speech16k.wav", 0, 26001)
     scipy_case("scipy_blackman512_hop256", x, fs, "blackman", 512, 256,
