@@ -286,9 +286,14 @@ AutocorrSupport AutocorrelationSupport(const std::vector<double>& ex, int frames
 // every family's length.
 int WindowLengthFor(WindowFamily family, const AutocorrSupport& s, int n_fft) {
   if (s.last <= 0) return n_fft;
-  if (s.hard) {  // the most conventional of last..last+4 (Hamming 1024 read at 1020-1024)
+  if (s.hard) {
+    // The most conventional of last..last+4 (Hamming 1024 read at 1020-1024), or up to n_fft/2
+    // when the edge lies within 8 lags of it: the signal's own correlation fades too, and no
+    // lag beyond n_fft/2 tells (speech at 16 kHz under Hamming 1024 in n_fft 2048 at hop 512
+    // fell below 1e-5 beyond lag 1018).
     int best = s.last;
-    for (int L = s.last + 1; L <= std::min(n_fft, s.last + 4); ++L)
+    const int upto = s.last >= n_fft / 2 - 8 ? n_fft / 2 : s.last + 4;
+    for (int L = s.last + 1; L <= std::min(n_fft, upto); ++L)
       if (Roundness(L) > Roundness(best)) best = L;
     return best;
   }
@@ -885,13 +890,7 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
   // The window length: n_fft unless the frames' autocorrelation vanishes; then each family's own
   // (a tapered window's autocorrelation fades before its length: WindowLengthFor).
   AutocorrSupport support;
-  if (!hints.win_length) {
-    support = AutocorrelationSupport(region, region_frames, bins, n);
-    if (support.last > 0)
-      log.Addf("magnitude-only: the frames' autocorrelation is below %.1e of its peak beyond lag %d: win_length %d (Hann), %d "
-               "(Hamming), %d (Blackman)", support.threshold, support.last - 1, WindowLengthFor(WindowFamily::kHann, support, n),
-               WindowLengthFor(WindowFamily::kHamming, support, n), WindowLengthFor(WindowFamily::kBlackman, support, n));
-  }
+  if (!hints.win_length) support = AutocorrelationSupport(region, region_frames, bins, n);
   std::map<WindowFamily, int> lengths;
   const std::function<int(WindowFamily)> length_for = [&](WindowFamily f) {
     if (hints.win_length) return *hints.win_length;
@@ -899,6 +898,10 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
     if (it == lengths.end()) it = lengths.emplace(f, WindowLengthFor(f, support, n)).first;
     return it->second;
   };
+  if (!hints.win_length && support.last > 0)
+    log.Addf("magnitude-only: the frames' autocorrelation is below %.1e of its peak beyond lag %d (a %s edge): win_length %d (Hann), %d "
+             "(Hamming), %d (Blackman)", support.threshold, support.last - 1, support.hard ? "hard" : "tapered", length_for(WindowFamily::kHann),
+             length_for(WindowFamily::kHamming), length_for(WindowFamily::kBlackman));
   base.window.length = length_for(base.window.family);
   // The family the peaks' shape points to, when it is clear, is the prior of the family choice
   // below (Hann otherwise: scipy's, torch's and librosa's default) and the hop scan runs under it.

@@ -114,6 +114,11 @@ def main():
                "samples/source/speech16k.wav[4000:13600]", nfft=1024)
     # Other families (the window is told apart by the shape of spectral peaks): whole recordings.
     fs, x = load("speech16k.wav", 0, 26001)
+    # Hamming 1024 in n_fft 2048: the autocorrelation falls below 1e-5 beyond lag 1018, within 8
+    # lags of n_fft/2, where no floor can be measured; once read as win_length 1020 at hop 510.
+    scipy_case("scipy_hamming1024_in2048_hop512", x, fs, "hamming", 1024, 512,
+               "np.abs(scipy.signal.stft(x, fs, window='hamming', nperseg=1024, noverlap=512, nfft=2048)[2])",
+               "samples/source/speech16k.wav", nfft=2048)
     scipy_case("scipy_blackman512_hop256", x, fs, "blackman", 512, 256,
                "np.abs(scipy.signal.stft(x, fs, window='blackman', nperseg=512, noverlap=256)[2])", "samples/source/speech16k.wav")
     fs, x = load("noisy22k.wav", 0, 30871)
