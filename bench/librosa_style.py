@@ -14,9 +14,7 @@ on the recordings of bench/magnitude_only_matrix.py's sets "held" and "n256". n_
 win_length, family (Hann) and the scale (db20 or power) must be exact. Prints one line per dump
 and the count. Needs python3-numpy, python3-scipy, python3-torch, espeak-ng and sox.
 """
-import json
 import os
-import subprocess
 import sys
 
 import numpy as np
@@ -41,15 +39,12 @@ def main():
                 d, want = np.maximum(d, d.max() - 80), "db20"
             dump = os.path.join(work, f"{name}_{kind}_{n}_{hop}.f32")
             d.astype("<f4").tofile(dump)
-            p = subprocess.run([exe, "infer", dump, "--json", "--sample-rate", str(fs)], capture_output=True, text=True)
+            got, p = mm.infer(exe, dump, fs)
             os.remove(dump)
             total += 1
-            if p.returncode != 0:
+            if got is None:
                 print(f"FAIL {name} {kind} n_fft {n} hop {hop}: exit {p.returncode}: {p.stderr.strip()[:200]}", flush=True)
                 continue
-            r = json.loads(p.stdout)
-            st = r["stft"]
-            got = (st["n_fft"], st["hop"], st["win_length"], st["window"]["family"], r["magnitude_scale"]["kind"])
             good = got == (n, hop, n, "hann", want)
             ok += good
             print(f"{'ok  ' if good else 'FAIL'} {name} {fs} Hz {kind} n_fft {n} hop {hop}: got {got}", flush=True)

@@ -115,6 +115,18 @@ def sources(work, which):
     return out
 
 
+def infer(exe, dump, fs):
+    """`specrecon infer DUMP --json --sample-rate FS`: (got, process), got = (n_fft, hop, win_length,
+    window family, magnitude scale) of the report, or None when specrecon failed (process has its
+    returncode and stderr)."""
+    p = subprocess.run([exe, "infer", dump, "--json", "--sample-rate", str(fs)], capture_output=True, text=True)
+    if p.returncode != 0:
+        return None, p
+    r = json.loads(p.stdout)
+    s = r["stft"]
+    return (s["n_fft"], s["hop"], s["win_length"], s["window"]["family"], r["magnitude_scale"]["kind"]), p
+
+
 def seven_recordings_setup(doc):
     """For the benches that run on the seven recordings of sets "held" and "n256" (librosa_style,
     log_scales, integer_codes): SPECRECON and WORKDIR from the command line (else exit with
@@ -158,16 +170,12 @@ def main():
                             m = (z.abs() ** 2).numpy()
                         dump = os.path.join(work, f"{name}_{tool}_{family}{n}_hop{hop}.f32")
                         m.astype("<f4").tofile(dump)
-                        p = subprocess.run([exe, "infer", dump, "--json", "--sample-rate", str(fs)],
-                                           capture_output=True, text=True)
+                        got, p = infer(exe, dump, fs)
                         total += 1
-                        if p.returncode != 0:
+                        if got is None:
                             fails += 1
                             print(f"FAIL {os.path.basename(dump)}: exit {p.returncode}", flush=True)
                             continue
-                        s = json.loads(p.stdout)["stft"]
-                        got = (s["n_fft"], s["hop"], s["win_length"], s["window"]["family"],
-                               json.loads(p.stdout)["magnitude_scale"]["kind"])
                         ok = got == (n, hop, n, family, "linear" if tool == "scipy" else "power")
                         fails += not ok
                         print(f"{'ok  ' if ok else 'FAIL'} {os.path.basename(dump)} {got}", flush=True)
