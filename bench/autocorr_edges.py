@@ -15,11 +15,8 @@ import subprocess
 import sys
 from collections import Counter
 
-import numpy as np
-import scipy.signal as sg
-import torch
-
 import magnitude_only_matrix as m
+from short_windows import FAMILIES, dump_of
 
 
 def main():
@@ -30,21 +27,14 @@ def main():
     srcs = {"speech16k": m.read(os.path.join(m.SOURCE, "speech16k.wav")),
             "noisy22k": m.read(os.path.join(m.SOURCE, "noisy22k.wav"))}
     srcs.update(m.sources(work, "held"))
-    windows = {"hann": torch.hann_window, "hamming": torch.hamming_window, "blackman": torch.blackman_window}
     counts = Counter()
     dump = os.path.join(work, "edge.f32")
     for name, (fs, x) in srcs.items():
         for n, wl in ((512, 256), (1024, 400), (1024, 512), (2048, 1024)):
-            for family in windows:
+            for family in FAMILIES:
                 for hop in (wl // 4, wl // 2):
                     for tool in ("scipy", "torch"):
-                        if tool == "scipy":
-                            d = np.abs(sg.stft(x, fs, window=family, nperseg=wl, noverlap=wl - hop, nfft=n)[2])
-                        else:
-                            z = torch.stft(torch.from_numpy(x.astype(np.float32)), n_fft=n, hop_length=hop, win_length=wl,
-                                           window=windows[family](wl), center=True, pad_mode="reflect", return_complex=True)
-                            d = (z.abs() ** 2).numpy()
-                        d.astype("<f4").tofile(dump)
+                        dump_of(tool, x, fs, family, n, wl, hop).astype("<f4").tofile(dump)
                         p = subprocess.run([exe, "infer", dump, "--json", "--sample-rate", str(fs), "-v", "--iterations", "1"],
                                            capture_output=True, text=True)
                         found = re.search(r"beyond lag (\d+) \(a (\w+) edge\)", p.stderr)

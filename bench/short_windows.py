@@ -17,6 +17,19 @@ import torch
 
 import magnitude_only_matrix as matrix
 
+FAMILIES = ("hann", "hamming", "blackman")
+TORCH_WINDOWS = {"hann": torch.hann_window, "hamming": torch.hamming_window, "blackman": torch.blackman_window}
+
+
+def dump_of(tool, x, fs, family, n, wl, hop):
+    """The magnitude a tool writes for window `family` of wl samples in frames of n at `hop`: scipy
+    |Z| (nperseg=wl, nfft=n), torch |Z|^2 (win_length=wl, reflect-centred), bins x frames."""
+    if tool == "scipy":
+        return np.abs(sg.stft(x, fs, window=family, nperseg=wl, noverlap=wl - hop, nfft=n)[2])
+    z = torch.stft(torch.from_numpy(x.astype(np.float32)), n_fft=n, hop_length=hop, win_length=wl,
+                   window=TORCH_WINDOWS[family](wl), center=True, pad_mode="reflect", return_complex=True)
+    return (z.abs() ** 2).numpy()
+
 
 def main():
     if len(sys.argv) < 3:
@@ -24,20 +37,14 @@ def main():
     exe, work = sys.argv[1], sys.argv[2]
     os.makedirs(work, exist_ok=True)
     srcs = matrix.sources(work, "tuned")
-    windows = {"hann": torch.hann_window, "hamming": torch.hamming_window, "blackman": torch.blackman_window}
     total = right = 0
     for name in ("speech16k", "noisy22k", "sentence16k"):
         fs, x = srcs[name]
-        for family in windows:
+        for family in FAMILIES:
             for n, wl in ((1024, 512), (1024, 400), (2048, 1024), (512, 256)):
                 for hop in (wl // 4, wl // 2):
                     for tool in ("scipy", "torch"):
-                        if tool == "scipy":
-                            m = np.abs(sg.stft(x, fs, window=family, nperseg=wl, noverlap=wl - hop, nfft=n)[2])
-                        else:
-                            z = torch.stft(torch.from_numpy(x.astype(np.float32)), n_fft=n, hop_length=hop, win_length=wl,
-                                           window=windows[family](wl), center=True, pad_mode="reflect", return_complex=True)
-                            m = (z.abs() ** 2).numpy()
+                        m = dump_of(tool, x, fs, family, n, wl, hop)
                         dump = os.path.join(work, f"{name}_{tool}_{family}{wl}_in{n}_hop{hop}.f32")
                         m.astype("<f4").tofile(dump)
                         got, p = matrix.infer(exe, dump, fs)

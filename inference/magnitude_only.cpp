@@ -927,12 +927,12 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
              "shape is not used and Hann is the prior", BinHz(hints, base.window.length), hints.sample_rate ? "sample rate" : "assumed sample rate",
              BinHz(hints, base.window.length) * base.window.length, base.window.length, kMaxBinHz);
   }
-  // Peaks that lean to Blackman without the margin (partials 2-3 bins apart, inside its main
-  // lobe, leave few clean peaks): used only at half a window, below.
-  const bool peaks_lean = !shape.decisive && !set_aside && shape.peaks >= 30 && shape.distance <= 0.1 &&
-                          PeaksMayBePartials(hints, base.window.length);
-  const bool leaning_blackman = !shape.decisive && !set_aside && shape.family == WindowFamily::kBlackman &&
-                                shape.peaks >= 30 && shape.distance <= 0.1;
+  // Peaks that lean to a family without the margin: to Blackman (partials 2-3 bins apart, inside
+  // its main lobe, leave few clean peaks) used only at half a window, below; to any family, where
+  // the bins resolve partials, against a family the peaks cannot show (pick_family).
+  const bool leans = !shape.decisive && !set_aside && shape.peaks >= 30 && shape.distance <= 0.1;
+  const bool peaks_lean = leans && PeaksMayBePartials(hints, base.window.length);
+  const bool leaning_blackman = leans && shape.family == WindowFamily::kBlackman;
   // The edge of the frames' autocorrelation, where it vanishes (a window shorter than n_fft),
   // parts the families: a pedestal (Hamming's 0.08, the rectangle's 1) ends it abruptly, a
   // window tapering to zero (Hann, Blackman, Blackman-Harris, sine) lets it fade. On 336 scipy
@@ -1038,6 +1038,13 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
   // another family replaces the prior only by a margin (the retrieval favours freer hypotheses,
   // more so at low redundancy), and then the hop is scanned again under it.
   std::vector<Trial> win_trials;
+  auto window_of = [&](WindowFamily f) {
+    WindowSpec w = base.window;
+    w.family = f;
+    w.param = 0.0;
+    w.length = length_for(f);
+    return w;
+  };
   auto pick_family = [&](int hop) {
     set_aside_why.clear();
     Hypothesis at = base;
@@ -1060,16 +1067,11 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
                       WindowFamilyName(f), kTieDb);
         set_aside_why = why;
         log.Addf("magnitude-only: %s is taken: %s", WindowFamilyName(shape.family), why);
-        WindowSpec w = base.window;
-        w.family = shape.family;
-        w.param = 0.0;
-        w.length = length_for(w.family);
-        return w;
+        return window_of(shape.family);
       }
       return top.h.window;
     }
-    WindowSpec w = base.window;
-    w.family = prior;
+    WindowFamily family = prior;
     // The peaks' family, set aside for wide bins, is taken at hops below half the window when the
     // retrieval too prefers it to the prior (music at 86 Hz bins: Blackman 256 at hop 64 was read
     // as Hann, the peaks saying Blackman and the retrieval 1.4 dB better under Blackman, short of
@@ -1089,7 +1091,7 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
                                          (*set_aside == WindowFamily::kHamming && shape.distance >= 0.06));
     if (set_aside && edge_allows(*set_aside) && (half ? past_bias && sc_of(win_trials, *set_aside) <= sc_of(win_trials, prior) + kHalfWindowDb
                            : sc_of(win_trials, *set_aside) < sc_of(win_trials, prior))) {
-      w.family = *set_aside;
+      family = *set_aside;
       char why[256];
       if (!half) std::snprintf(why, sizeof why, "the retrieval prefers it to Hann too");
       else if (*set_aside == WindowFamily::kBlackman) std::snprintf(why, sizeof why, "the retrieval does not prefer Hann by 1 dB");
@@ -1100,16 +1102,14 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
     } else if (half && leaning_blackman && edge_allows(WindowFamily::kBlackman) &&
                sc_of(win_trials, WindowFamily::kBlackman) <= sc_of(win_trials, WindowFamily::kHann) + kHalfWindowDb) {
       // The same direction of bias: peaks of a Hann or Hamming window do not read wider.
-      w.family = WindowFamily::kBlackman;
+      family = WindowFamily::kBlackman;
       char why[256];
       std::snprintf(why, sizeof why, "they lean to it (%.3f against %s's %.3f), and peaks read narrower than the window, not wider; the retrieval does not prefer Hann by 1 dB",
                     shape.distance, WindowFamilyName(shape.runner_up_family), shape.runner_up);
       set_aside_why = why;
       log.Addf("magnitude-only: Blackman is taken: %s", why);
     }
-    w.param = 0.0;
-    w.length = length_for(w.family);
-    return w;
+    return window_of(family);
   };
   if (base.window.length < 4) ThrowInferenceFailed("\"" + path + "\": frames of " + std::to_string(bins) + " bins are too short to analyse", log.lines());
   HopScan hs = scan_hops(base);
