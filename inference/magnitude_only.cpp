@@ -64,11 +64,22 @@ std::vector<double> LogLike(const std::vector<double>& v, bool logarithmic) {
   return g;
 }
 
+// At most 50000 pairs are read, one at a jittered place in each of as many equal cells: a fixed
+// stride that shares a factor with the frame count reads the same few frames of every row
+// (scipy Hamming 512 in n_fft 1024 at hop 128 of an espeak-ng sentence, bins x 891 frames: a
+// stride of 9 at lag 891 read every ninth frame, and the lag correlated 0.852, its neighbours
+// 0.164 and 0.394, against 0.943, 0.015 and 0.013 over every pair; the layout was read as 8019
+// frames of 57 bins).
 double LagCorrelation(const std::vector<double>& g, size_t lag) {
   const size_t n = g.size() - lag;
-  const size_t step = std::max<size_t>(1, n / 50000);
+  constexpr size_t kPairs = 50000;
+  const size_t m = std::min(n, kPairs);
+  const double cell = static_cast<double>(n) / static_cast<double>(m);
+  constexpr double kGolden = 0.6180339887498949;  // the jitter: fractional parts of j times it
   double sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0, cnt = 0;
-  for (size_t i = 0; i < n; i += step) {
+  for (size_t j = 0; j < m; ++j) {
+    const double u = static_cast<double>(j) * kGolden;
+    const size_t i = std::min(n - 1, static_cast<size_t>((static_cast<double>(j) + (u - std::floor(u))) * cell));
     const double a = g[i], b = g[i + lag];
     sa += a, sb += b, saa += a * a, sbb += b * b, sab += a * b, cnt += 1;
   }

@@ -3,7 +3,7 @@
 
     /usr/bin/python3 tests/data/magnitude_only/make.py      (from the repository root)
 
-Writes seventeen cases next to this script, each a raw little-endian float32 file in the tool's own
+Writes twenty-one cases next to this script, each a raw little-endian float32 file in the tool's own
 layout (bins x frames, as scipy.signal.stft and torch.stft return it; the last one frames x bins)
 plus truth.json:
   scipy_hann512_hop128   |scipy.signal.stft(x, fs, nperseg=512, noverlap=384)|      hop = L/4
@@ -12,6 +12,10 @@ plus truth.json:
   torch_power512_hop256  |torch.stft(x, 512, 256, window=hann_window(512))|^2       hop = L/2
   torch_power_blackman400_in1024_hop100 |torch.stft(x, 1024, 100, 400, window=blackman_window(400))|^2
   scipy_hann512_in1024_hop128 |scipy.signal.stft(x, fs, nperseg=512, noverlap=384, nfft=1024)|
+  torch_power_hamming512_in1024_hop256 |torch.stft(x, 1024, 256, 512, window=hamming_window(512))|^2
+  scipy_hann400_in1024_hop200   |scipy.signal.stft(x, fs, nperseg=400, noverlap=200, nfft=1024)|
+  scipy_hamming1024_in2048_hop512 |scipy.signal.stft(x, fs, 'hamming', 1024, noverlap=512, nfft=2048)|
+                                (speech16k)
   scipy_blackman512_hop256      |scipy.signal.stft(x, fs, 'blackman', 512, noverlap=256)|  (speech16k)
   torch_power_hamming512_hop128 |torch.stft(x, 512, 128, window=hamming_window(512))|^2   (noisy22k)
   scipy_chord_hamming1024_hop256 |scipy.signal.stft(x, 48000, 'hamming', 1024, noverlap=768)| of a
@@ -19,6 +23,8 @@ plus truth.json:
   scipy_chord_blackman1024_hop512 |scipy.signal.stft(x, 48000, 'blackman', 1024, noverlap=512)| (chord)
   scipy_chord_hann2048_hop512    |scipy.signal.stft(x, 48000, 'hann', 2048, noverlap=1536)| (chord)
   torch_chord_power_hann1024_hop512 |torch.stft(x, 1024, 512, window=hann_window(1024))|^2 (chord)
+  scipy_pluck_hann2048_hop256    |scipy.signal.stft(x, 22050, 'hann', 2048, noverlap=1792)| of 2 s
+                                 of a plucked G chord made by sox
   scipy_default_hann256_hop128   |scipy.signal.stft(x, fs)| with its defaults (speech16k)
   scipy_hamming256_hop128        |scipy.signal.stft(x, fs, 'hamming', 256, noverlap=128)| (speech16k)
   scipy_music_blackman256_hop64  |scipy.signal.stft(x, fs, 'blackman', 256, noverlap=192)| of 1 s
@@ -32,7 +38,7 @@ and, for the scale alone, ../magnitude_scale/scipy_hamming256_hop64 (speech16k) 
 ../magnitude_scale/torch_pluck_power_hann2048_hop512 (0.5 s of a plucked chord, torch power).
 x is 0.6 s of samples/source/speech16k.wav (scipy) or 0.45 s of samples/source/noisy22k.wav
 (torch), as float64 int16/32768 (torch: float32); the next two use the whole recordings.
-Deterministic; about 3.3 MB in all, with ../magnitude_scale.
+Deterministic; about 4.8 MB in all, with ../magnitude_scale.
 Needs python3-numpy, python3-scipy, python3-torch, sox, espeak-ng.
 """
 import json
@@ -153,6 +159,18 @@ def main():
     # At a hop of half the window the chord's frames stay consistent under a quarter too (T within
     # 1 dB); only the consistency of consecutive frames at a quarter (14 dB off) tells.
     torch_case("torch_chord_power_hann1024_hop512", x, fs, "hann", 1024, 512, chord)
+    # A plucked G chord (sox, 22050 Hz, 2.0 s), Hann 2048 at hop 256: 1025 bins x 174 frames. The
+    # period test once read every third pair of the flat stream (a stride of 3, which divides 174):
+    # always the same frames of each row, and 174 correlated 0.086 above its neighbours against
+    # 0.382 over all pairs; it was read as frames of 5 bins and failed.
+    wav = os.path.join(HERE, "pluck22k.wav")
+    subprocess.run(["sox", "-R", "-D", "-n", "-r", "22050", "-b", "16", "-c", "1", wav, "synth", "2.0", "pluck", "G2",
+                    "pluck", "D3", "pluck", "G3", "pluck", "B3", "remix", "-", "gain", "-8"], check=True)
+    fsp, xp = scipy.io.wavfile.read(wav)
+    os.remove(wav)
+    scipy_case("scipy_pluck_hann2048_hop256", xp.astype(np.float64) / 32768.0, fsp, "hann", 2048, 256,
+               "np.abs(scipy.signal.stft(x, fs, nperseg=2048, noverlap=1792)[2])",
+               "sox -R -n -r 22050 -c 1 synth 2.0 pluck G2 pluck D3 pluck G3 pluck B3 remix - gain -8")
     # scipy.signal.stft's defaults (Hann 256, hop 128) at 16 kHz: voiced harmonics lie 1.3-1.8 bins
     # apart, closer than a main lobe, and their beats once made the peak shape say Hamming.
     fs, x = load("speech16k.wav", 0, 26001)
