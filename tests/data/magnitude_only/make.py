@@ -3,7 +3,7 @@
 
     /usr/bin/python3 tests/data/magnitude_only/make.py      (from the repository root)
 
-Writes twenty-one cases next to this script, each a raw little-endian float32 file in the tool's own
+Writes twenty-two cases next to this script, each a raw little-endian float32 file in the tool's own
 layout (bins x frames, as scipy.signal.stft and torch.stft return it; the last one frames x bins)
 plus truth.json:
   scipy_hann512_hop128   |scipy.signal.stft(x, fs, nperseg=512, noverlap=384)|      hop = L/4
@@ -32,13 +32,15 @@ plus truth.json:
   scipy_music_blackman256_hop128 the same at hop 128, 1.5 s
   torch_music_frames_power_hann256_hop64 |torch.stft(x, 256, 64, window=hann_window(256),
                                  center=False)|^2 of those strings, 792 frames, frames x bins
+  torch_music_frames_db_hamming256_hop128 20 log10 |torch.stft(x, 256, 128, window=hamming_window(256),
+                                 center=False)| of all 2.5 s of the strings, frames x bins
 and, for the scale alone, ../magnitude_scale/scipy_hamming256_hop64 (speech16k) and
 ../magnitude_scale/scipy_german8k_blackman128_hop32 (1.2 s of German espeak-ng speech at 8 kHz) and
 ../magnitude_scale/scipy_music44k_hamming512_hop256 (0.6 s of the strings resampled to 44.1 kHz) and
 ../magnitude_scale/torch_pluck_power_hann2048_hop512 (0.5 s of a plucked chord, torch power).
 x is 0.6 s of samples/source/speech16k.wav (scipy) or 0.45 s of samples/source/noisy22k.wav
 (torch), as float64 int16/32768 (torch: float32); the next two use the whole recordings.
-Deterministic; about 4.8 MB in all, with ../magnitude_scale.
+Deterministic; about 5.0 MB in all, with ../magnitude_scale.
 Needs python3-numpy, python3-scipy, python3-torch, sox, espeak-ng.
 """
 import json
@@ -214,6 +216,19 @@ def main():
         "source": music.replace("first 1.0 s", "first 50880 samples"), "sample_rate": fsm,
         "n_fft": 256, "hop": 64, "win_length": 256, "window": window("hann"),
         "center": False, "pad_mode": None, "magnitude_scale": "power"}, layout="frames_x_bins")
+    # The whole 2.5 s of the strings, torch not centred, Hamming 256 at hop 128, in dB, frames x
+    # 129 bins (bench/wild_sweep.py mag, seed 3, case 1): a multiple of the period, 1677 frames x
+    # 33 bins, once won the orientation by bins_x_frames' half point at SC -16.0 dB over the true
+    # reading's -28.7 dB.
+    z = torch.stft(torch.from_numpy(xw), n_fft=256, hop_length=128, win_length=256,
+                   window=torch.hamming_window(256, dtype=torch.float64), center=False, return_complex=True)
+    write("torch_music_frames_db_hamming256_hop128", 20 * np.log10(np.maximum(z.abs().numpy(), 1e-10)), {
+        "producer": "torch.stft",
+        "call": "20 * np.log10(np.maximum(torch.stft(x, n_fft=256, hop_length=128, win_length=256, "
+                "window=torch.hamming_window(256, dtype=torch.float64), center=False, return_complex=True).abs().T, 1e-10))",
+        "source": music.replace(", first 1.0 s", ""), "sample_rate": fsm,
+        "n_fft": 256, "hop": 128, "win_length": 256, "window": window("hamming"),
+        "center": False, "pad_mode": None, "magnitude_scale": "db20"}, layout="frames_x_bins")
     # Hamming at half the window, bins of 62.5 Hz: the peaks say Hamming, with a fit (0.094) too
     # loose for a Hann window read one family narrower (0.005-0.041); once read as Hann.
     scipy_case("scipy_hamming256_hop128", x, fs, "hamming", 256, 128,
