@@ -496,6 +496,10 @@ PeakShape PeakShapeFamily(const std::vector<double>& frames, int n_frames, int b
 // with bins of 8-47 Hz (8-48 kHz, n_fft 256-2048). Without a sample rate 16 kHz is assumed,
 // the commonest rate of speech dumps.
 constexpr double kMaxBinHz = 50.0, kAssumedRate = 16000.0;
+
+// The families a magnitude-only dump is tried under, in the order of the family table.
+constexpr WindowFamily kTriedFamilies[] = {WindowFamily::kHann,           WindowFamily::kHamming,     WindowFamily::kBlackman,
+                                           WindowFamily::kBlackmanHarris, WindowFamily::kRectangular, WindowFamily::kSine};
 double BinHz(const Hints& hints, int n_fft) {
   return (hints.sample_rate ? static_cast<double>(*hints.sample_rate) : kAssumedRate) / std::max(1, n_fft);
 }
@@ -966,9 +970,12 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
   const WindowFamily prior = shape.decisive && edge_allows(shape.family) ? shape.family
                              : edge_allows(WindowFamily::kHann)          ? WindowFamily::kHann
                                                                          : WindowFamily::kHamming;
+  std::string edge_families;  // the families of the edge's kind, for the log and the window evidence
+  for (WindowFamily f : kTriedFamilies)
+    if (by_edge && edge_allows(f)) edge_families += (edge_families.empty() ? "" : ", ") + std::string(WindowFamilyName(f));
   if (by_edge)
-    log.Addf("magnitude-only: the autocorrelation's %s edge allows only %s windows; prior %s", support.hard ? "hard" : "tapered",
-             support.hard ? "Hamming and rectangular" : "Hann, Blackman, Blackman-Harris and sine", WindowFamilyName(prior));
+    log.Addf("magnitude-only: the autocorrelation's %s edge allows only these windows: %s; prior %s", support.hard ? "hard" : "tapered",
+             edge_families.c_str(), WindowFamilyName(prior));
   if (!hints.window) base.window.family = prior, base.window.length = length_for(prior);
   struct HopScan {
     std::vector<int> hops;       // ascending: win_length / {32, 16, 8, 4, 2}
@@ -1030,16 +1037,21 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
                i + 1 < k ? sc.full[i].sc : 0.0, sc.t[i], i > 0 ? sc.drops[i] : 0.0);
     return sc;
   };
+  // The window of family f as tried: base's, with f's length (length_for).
+  auto window_of = [&](WindowFamily f) {
+    WindowSpec w = base.window;
+    w.family = f;
+    w.param = 0.0;
+    w.length = length_for(f);
+    return w;
+  };
   auto family_table = [&](const Hypothesis& at) {
     std::vector<Trial> wt;
-    for (WindowFamily f : {WindowFamily::kHann, WindowFamily::kHamming, WindowFamily::kBlackman,
-                           WindowFamily::kBlackmanHarris, WindowFamily::kRectangular, WindowFamily::kSine}) {
+    for (WindowFamily f : kTriedFamilies) {
       if (!edge_allows(f)) continue;
       Trial t;
       t.h = at;
-      t.h.window.family = f;
-      t.h.window.param = 0.0;
-      t.h.window.length = length_for(f);
+      t.h.window = window_of(f);
       wt.push_back(t);
     }
     ScoreAll(ex, ex_frames, bins, opt.family_iterations, opt.threads, &wt);
@@ -1056,13 +1068,6 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
   // another family replaces the prior only by a margin (the retrieval favours freer hypotheses,
   // more so at low redundancy), and then the hop is scanned again under it.
   std::vector<Trial> win_trials;
-  auto window_of = [&](WindowFamily f) {
-    WindowSpec w = base.window;
-    w.family = f;
-    w.param = 0.0;
-    w.length = length_for(f);
-    return w;
-  };
   auto pick_family = [&](int hop) {
     set_aside_why.clear();
     Hypothesis at = base;
@@ -1209,9 +1214,9 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
   else if (!set_aside_why.empty() && (leaning_blackman || peaks_lean) && p.window.family == shape.family)
     we.note += "; the spectral peaks are not decisive, but " + set_aside_why;
   if (by_edge)
-    we.note += support.hard ? "; the frames' autocorrelation ends at a hard edge: a window with a pedestal (Hamming, rectangular)"
-                            : "; the frames' autocorrelation fades to its edge: a window tapering to zero (Hann, Blackman, "
-                              "Blackman-Harris, sine)";
+    we.note += (support.hard ? "; the frames' autocorrelation ends at a hard edge: a window with a pedestal ("
+                             : "; the frames' autocorrelation fades to its edge: a window tapering to zero (") +
+               edge_families + ")";
   if (hints.window) we = GivenEvidence(WindowFamilyName(p.window.family));
   r.evidence["window"] = we;
   Evidence le = hints.win_length ? GivenEvidence(p.win_length) : Evidence();
