@@ -1,0 +1,71 @@
+#!/usr/bin/python3
+"""Seeded random magnitude-only dumps over the twelve recordings of magnitude_only_matrix's sets
+"tuned", "fresh", "held" and "music", wider than the matrix: (n_fft, win_length) of (256, 256),
+(512, 512), (1024, 1024), (2048, 2048), (512, 256), (1024, 400), (1024, 512), (2048, 1024)
+(at 8 kHz, sizes above 1024 become (256, 256)), hops of 1/2, 1/4 and 1/8 of the window, scipy |Z| or torch |Z|^2,
+Hann, Hamming or Blackman. `specrecon infer DUMP --json --sample-rate FS` must give n_fft, hop,
+win_length and family exactly. Prints one line per case (with the layout read: rows x columns),
+then the counts: exact, layout right, hop right.
+
+    bench/mixed_sweep.py SPECRECON WORKDIR SEED COUNT [INDEX,...]
+
+INDEX,... reruns only those cases of the seed. Needs what magnitude_only_matrix.py needs.
+"""
+import json
+import os
+import random
+import subprocess
+import sys
+
+import magnitude_only_matrix as matrix
+import short_windows
+
+SIZES = ((256, 256), (512, 512), (1024, 1024), (2048, 2048), (512, 256), (1024, 400), (1024, 512), (2048, 1024))
+
+
+def main():
+    if len(sys.argv) < 5:
+        raise SystemExit(__doc__)
+    exe, work, seed, count = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+    only = {int(v) for v in sys.argv[5].split(",")} if len(sys.argv) > 5 else None
+    os.makedirs(work, exist_ok=True)
+    srcs = {}
+    for which in ("tuned", "fresh", "held", "music"):
+        srcs.update(matrix.sources(work, which))
+    names = sorted(srcs)
+    rng = random.Random(seed)
+    total = exact = layout_right = hop_right = 0
+    for i in range(count):
+        name = rng.choice(names)
+        fs, x = srcs[name]
+        n, wl = rng.choice(SIZES)
+        if fs < 10000 and n > 1024:
+            n, wl = 256, 256
+        hop = wl // rng.choice((2, 4, 8))
+        tool = rng.choice(("scipy", "torch"))
+        family = rng.choice(short_windows.FAMILIES)
+        if only is not None and i not in only:
+            continue
+        m = short_windows.dump_of(tool, x, fs, family, n, wl, hop)
+        dump = os.path.join(work, f"case{i}.f32")
+        m.astype("<f4").tofile(dump)
+        p = subprocess.run([exe, "infer", dump, "--json", "--sample-rate", str(fs)], capture_output=True, text=True)
+        os.remove(dump)
+        total += 1
+        case = f"{i} {name} {tool} {family} n_fft {n} win {wl} hop {hop}"
+        if p.returncode != 0:
+            print(f"FAIL {case}: exit {p.returncode}", flush=True)
+            continue
+        r = json.loads(p.stdout)
+        s = r["stft"]
+        got = (s["n_fft"], s["hop"], s["win_length"], s["window"]["family"])
+        ok = got == (n, hop, wl, family)
+        exact += ok
+        layout_right += s["n_fft"] == n
+        hop_right += s["n_fft"] == n and s["hop"] == hop
+        print(f"{'ok  ' if ok else 'FAIL'} {case}: got {got}", flush=True)
+    print(f"{exact} of {total} exact; layout (n_fft) right {layout_right}, hop right {hop_right}")
+
+
+if __name__ == "__main__":
+    main()
