@@ -102,6 +102,24 @@ def torch_case(case, x, fs, family, n, hop, source, win_length=None):
         "center": True, "pad_mode": "reflect", "magnitude_scale": "power"})
 
 
+def torch_frames_case(case, x, fs, family, n, hop, scale, source):
+    """torch.stft(x, n, hop, window=<family>_window(n, float64), center=False), written frames x bins:
+    |Z|^2 (scale "power") or 20 log10 |Z| floored at 1e-10 ("db20")."""
+    name = family + "_window"
+    stft = (f"torch.stft(x, n_fft={n}, hop_length={hop}, window=torch.{name}({n}, dtype=torch.float64), "
+            "center=False, return_complex=True).abs().T")
+    z = torch.stft(torch.from_numpy(x), n_fft=n, hop_length=hop, window=getattr(torch, name)(n, dtype=torch.float64),
+                   center=False, return_complex=True).abs().numpy()
+    if scale == "power":
+        data, call = z ** 2, stft + "**2"
+    else:
+        data, call = 20 * np.log10(np.maximum(z, 1e-10)), f"20 * np.log10(np.maximum({stft}, 1e-10))"
+    write(case, data, {
+        "producer": "torch.stft", "call": call, "source": source, "sample_rate": fs,
+        "n_fft": n, "hop": hop, "win_length": n, "window": window(family),
+        "center": False, "pad_mode": None, "magnitude_scale": scale}, layout="frames_x_bins")
+
+
 def main():
     fs, x = load("speech16k.wav", 4000, 9600)
     for hop in (128, 256):
@@ -206,29 +224,14 @@ def main():
     # The same strings, 792 frames of torch power (Hann 256, hop 64, not centred) written
     # frames x bins: every multiple of 129 is a period of the flat stream, and 774 and others
     # correlated better than 129, which was not among the five periods tried.
-    xt = xw[:256 + 64 * 791]
-    z = torch.stft(torch.from_numpy(xt), n_fft=256, hop_length=64, window=torch.hann_window(256, dtype=torch.float64),
-                   center=False, return_complex=True)
-    write("torch_music_frames_power_hann256_hop64", (z.abs() ** 2).numpy(), {
-        "producer": "torch.stft",
-        "call": "torch.stft(x, n_fft=256, hop_length=64, window=torch.hann_window(256, dtype=torch.float64), "
-                "center=False, return_complex=True).abs().T**2",
-        "source": music.replace("first 1.0 s", "first 50880 samples"), "sample_rate": fsm,
-        "n_fft": 256, "hop": 64, "win_length": 256, "window": window("hann"),
-        "center": False, "pad_mode": None, "magnitude_scale": "power"}, layout="frames_x_bins")
+    torch_frames_case("torch_music_frames_power_hann256_hop64", xw[:256 + 64 * 791], fsm, "hann", 256, 64, "power",
+                      music.replace("first 1.0 s", "first 50880 samples"))
     # The whole 2.5 s of the strings, torch not centred, Hamming 256 at hop 128, in dB, frames x
     # 129 bins (bench/wild_sweep.py mag, seed 3, case 1): a multiple of the period, 1677 frames x
     # 33 bins, once won the orientation by bins_x_frames' half point at SC -16.0 dB over the true
     # reading's -28.7 dB.
-    z = torch.stft(torch.from_numpy(xw), n_fft=256, hop_length=128, win_length=256,
-                   window=torch.hamming_window(256, dtype=torch.float64), center=False, return_complex=True)
-    write("torch_music_frames_db_hamming256_hop128", 20 * np.log10(np.maximum(z.abs().numpy(), 1e-10)), {
-        "producer": "torch.stft",
-        "call": "20 * np.log10(np.maximum(torch.stft(x, n_fft=256, hop_length=128, win_length=256, "
-                "window=torch.hamming_window(256, dtype=torch.float64), center=False, return_complex=True).abs().T, 1e-10))",
-        "source": music.replace(", first 1.0 s", ""), "sample_rate": fsm,
-        "n_fft": 256, "hop": 128, "win_length": 256, "window": window("hamming"),
-        "center": False, "pad_mode": None, "magnitude_scale": "db20"}, layout="frames_x_bins")
+    torch_frames_case("torch_music_frames_db_hamming256_hop128", xw, fsm, "hamming", 256, 128, "db20",
+                      music.replace(", first 1.0 s", ""))
     # Hamming at half the window, bins of 62.5 Hz: the peaks say Hamming, with a fit (0.094) too
     # loose for a Hann window read one family narrower (0.005-0.041); once read as Hann.
     scipy_case("scipy_hamming256_hop128", x, fs, "hamming", 256, 128,
