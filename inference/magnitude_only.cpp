@@ -791,9 +791,9 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
   // short retrieval makes most consistent.
   // bins_x_frames (what scipy, torch and librosa return) is taken on a tie: a quarter point, the
   // worth of 7.5 dB of the short retrieval below. Half a point (15 dB) once let a multiple of the
-  // true period win: torch power of plucked strings, not centred, Hamming 256 at hop 128 in dB,
-  // written frames x 129 bins, was read as 1677 frames x 33 bins (n_fft 64, SC -16.0 dB) over
-  // the true reading (-28.7 dB).
+  // true period win: 20 log10 |torch.stft| of plucked strings, not centred, Hamming 256 at hop
+  // 128, written frames x 129 bins, was read as 1677 frames x 33 bins (n_fft 64, SC -16.0 dB)
+  // over the true reading (-28.7 dB).
   constexpr double kBinsXFramesBonus = 0.25;
   std::vector<double> layout_score(layouts.size(), 0.0), layout_sc(layouts.size(), 0.0);
   for (size_t i = 0; i < layouts.size(); ++i) {
