@@ -4,17 +4,15 @@
 (512, 512), (1024, 1024), (2048, 2048), (512, 256), (1024, 400), (1024, 512), (2048, 1024)
 (at 8 kHz, sizes above 1024 become (256, 256)), hops of 1/2, 1/4 and 1/8 of the window, scipy |Z| or torch |Z|^2,
 Hann, Hamming or Blackman. `specrecon infer DUMP --json --sample-rate FS` must give n_fft, hop,
-win_length and family exactly. Prints one line per case (with the layout read: rows x columns),
-then the counts: exact, layout right, hop right.
+win_length and family exactly. Prints one line per case (what was read: n_fft, hop, win_length,
+family), then the counts: exact, n_fft right, hop right.
 
     bench/mixed_sweep.py SPECRECON WORKDIR SEED COUNT [INDEX,...]
 
 INDEX,... reruns only those cases of the seed. Needs what magnitude_only_matrix.py needs.
 """
-import json
 import os
 import random
-import subprocess
 import sys
 
 import magnitude_only_matrix as matrix
@@ -49,20 +47,18 @@ def main():
         m = short_windows.dump_of(tool, x, fs, family, n, wl, hop)
         dump = os.path.join(work, f"case{i}.f32")
         m.astype("<f4").tofile(dump)
-        p = subprocess.run([exe, "infer", dump, "--json", "--sample-rate", str(fs)], capture_output=True, text=True)
+        report, p = matrix.infer(exe, dump, fs)
         os.remove(dump)
         total += 1
         case = f"{i} {name} {tool} {family} n_fft {n} win {wl} hop {hop}"
-        if p.returncode != 0:
+        if report is None:
             print(f"FAIL {case}: exit {p.returncode}", flush=True)
             continue
-        r = json.loads(p.stdout)
-        s = r["stft"]
-        got = (s["n_fft"], s["hop"], s["win_length"], s["window"]["family"])
+        got = report[:4]  # n_fft, hop, win_length, family (the scale is not drawn here)
         ok = got == (n, hop, wl, family)
         exact += ok
-        layout_right += s["n_fft"] == n
-        hop_right += s["n_fft"] == n and s["hop"] == hop
+        layout_right += got[0] == n
+        hop_right += got[0] == n and got[1] == hop
         print(f"{'ok  ' if ok else 'FAIL'} {case}: got {got}", flush=True)
     print(f"{exact} of {total} exact; layout (n_fft) right {layout_right}, hop right {hop_right}")
 
