@@ -3,7 +3,7 @@
 
     /usr/bin/python3 tests/data/magnitude_only/make.py      (from the repository root)
 
-Writes twenty-two cases next to this script, each a raw little-endian float32 file in the tool's own
+Writes twenty-five cases next to this script, each a raw little-endian float32 file in the tool's own
 layout (bins x frames, as scipy.signal.stft and torch.stft return it; the last one frames x bins)
 plus truth.json:
   scipy_hann512_hop128   |scipy.signal.stft(x, fs, nperseg=512, noverlap=384)|      hop = L/4
@@ -25,6 +25,8 @@ plus truth.json:
   torch_chord_power_hann1024_hop512 |torch.stft(x, 1024, 512, window=hann_window(1024))|^2 (chord)
   scipy_pluck_hann2048_hop256    |scipy.signal.stft(x, 22050, 'hann', 2048, noverlap=1792)| of 2 s
                                  of a plucked G chord made by sox
+  scipy_pluck_hamming256_hop128  |scipy.signal.stft(x, 22050, 'hamming', 256, noverlap=128)| (that chord)
+  scipy_pluck_dc_hann256_hop128  |scipy.signal.stft(x + 0.05 max|x|, 22050, 'hann', 256, noverlap=128)|
   scipy_default_hann256_hop128   |scipy.signal.stft(x, fs)| with its defaults (speech16k)
   scipy_hamming256_hop128        |scipy.signal.stft(x, fs, 'hamming', 256, noverlap=128)| (speech16k)
   scipy_music_blackman256_hop64  |scipy.signal.stft(x, fs, 'blackman', 256, noverlap=192)| of 1 s
@@ -34,6 +36,9 @@ plus truth.json:
                                  center=False)|^2 of those strings, 792 frames, frames x bins
   torch_music_frames_db_hamming256_hop128 20 log10 |torch.stft(x, 256, 128, window=hamming_window(256),
                                  center=False)| of all 2.5 s of the strings, frames x bins
+  torch_female44k_power_hann400_hop200 |torch.stft(x, 400, 200, window=hann_window(400))|^2
+                                 (torchaudio's Spectrogram defaults) of 1 s of a female espeak-ng
+                                 voice resampled to 44.1 kHz
 and, for the scale alone, ../magnitude_scale/scipy_hamming256_hop64 (speech16k) and
 ../magnitude_scale/scipy_german8k_blackman128_hop32 (1.2 s of German espeak-ng speech at 8 kHz) and
 ../magnitude_scale/scipy_music44k_hamming512_hop256 (0.6 s of the strings resampled to 44.1 kHz) and
@@ -191,6 +196,19 @@ def main():
     scipy_case("scipy_pluck_hann2048_hop256", xp.astype(np.float64) / 32768.0, fsp, "hann", 2048, 256,
                "np.abs(scipy.signal.stft(x, fs, nperseg=2048, noverlap=1792)[2])",
                "sox -R -n -r 22050 -c 1 synth 2.0 pluck G2 pluck D3 pluck G3 pluck B3 remix - gain -8")
+    # The same chord under Hamming 256 at half the window (bins of 86 Hz): the peaks are set aside
+    # and the retrieval cannot tell families apart at redundancy 2; it was read as Hann. Above
+    # 5.5 kHz the chord has almost nothing of its own, and 65 of its 345 loud frames end in the
+    # smooth tail of the step Hamming's pedestal leaves where the frame wraps.
+    pluck = "sox -R -n -r 22050 -c 1 synth 2.0 pluck G2 pluck D3 pluck G3 pluck B3 remix - gain -8"
+    xpf = xp.astype(np.float64) / 32768.0
+    scipy_case("scipy_pluck_hamming256_hop128", xpf, fsp, "hamming", 256, 128,
+               "np.abs(scipy.signal.stft(x, fs, window='hamming', nperseg=256, noverlap=128)[2])", pluck)
+    # And under Hann with a DC offset of 5% of the peak: scipy's zero padding makes a step of it
+    # in the first and last frames, whose tails look like a pedestal's; too few frames to count.
+    scipy_case("scipy_pluck_dc_hann256_hop128", xpf + 0.05 * np.abs(xpf).max(), fsp, "hann", 256, 128,
+               "np.abs(scipy.signal.stft(x + 0.05 * max|x|, fs, window='hann', nperseg=256, noverlap=128)[2])",
+               pluck + ", plus 0.05 of its peak")
     # scipy.signal.stft's defaults (Hann 256, hop 128) at 16 kHz: voiced harmonics lie 1.3-1.8 bins
     # apart, closer than a main lobe, and their beats once made the peak shape say Hamming.
     fs, x = load("speech16k.wav", 0, 26001)
@@ -237,6 +255,21 @@ def main():
     scipy_case("scipy_hamming256_hop128", x, fs, "hamming", 256, 128,
                "np.abs(scipy.signal.stft(x, fs, window='hamming', nperseg=256, noverlap=128)[2])",
                "samples/source/speech16k.wav")
+    # torchaudio.transforms.Spectrogram()'s defaults (torch.stft power, Hann 400, hop 200, reflect-
+    # centred) of the first 1.0 s of a female espeak-ng voice resampled to 44.1 kHz by sox: bins of
+    # 110 Hz set the peaks aside, they said Hamming with a fit too loose for a Hann window read one
+    # family narrower, and the retrieval does not tell families apart at redundancy 2; read as
+    # Hamming. Above 11 kHz the resampled voice has nothing of its own, and 182 of its 191 loud
+    # frames lie there 20 dB under the step Hamming's pedestal would leave where the frame wraps.
+    v1, v44 = os.path.join(HERE, "v1.wav"), os.path.join(HERE, "female44k.wav")
+    stella = "Please call Stella. Ask her to bring these things with her from the store."
+    subprocess.run(["espeak-ng", "-v", "en-us+f3", "-s", "150", "-w", v1, stella], check=True)
+    subprocess.run(["sox", "-R", "-D", v1, "-r", "44100", "-b", "16", v44], check=True)
+    fsf, xf = scipy.io.wavfile.read(v44)
+    os.remove(v1)
+    os.remove(v44)
+    torch_case("torch_female44k_power_hann400_hop200", xf[:fsf].astype(np.float64) / 32768.0, fsf, "hann", 400, 200,
+               f"espeak-ng -v en-us+f3 -s 150 '{stella}', sox -r 44100 -b 16, first 1.0 s")
     # Scale only (tests/data/magnitude_scale/): a linear Hamming 256 dump at 16 kHz whose patch
     # ratio (0.797) says linear, while its unresolved harmonics' "peaks" fit Hann under the power
     # reading (which a previous rule took).
