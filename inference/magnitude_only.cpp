@@ -670,10 +670,30 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
   // 5%, and the commoner, linear, is read (a scipy |X| of plucked strings at 44.1 kHz, all values
   // below 0.03, was reported as log1p: its patch ratio was 0.0001 nearer 0.81).
   constexpr double kLog1pIsLinearBelow = 0.1;
+  // A logarithmic reading of non-negative values must span 20 dB of |X|: values that all lie
+  // within a few hundredths of each other are no log of a spectrogram, and read as one they are
+  // a nearly constant |X| whose patch ratio (1.0) can come nearer 0.81 than a plain reading's
+  // (matplotlib's specgram, a one-sided PSD, of a square-wave organ at n_fft 1024: values up
+  // to 8.9e-5, read as ln, then "frames of 513 bins are too short to analyse").
+  constexpr double kLogSpanDb = 20.0;
+  auto log_span_db = [&](const std::string& sc) {
+    const double range = stats.max - stats.min, to_db_of_x = sc == "db20"          ? 1.0
+                                                         : sc == "db10"          ? 2.0
+                                                         : sc == "ln"            ? 20.0 / std::log(10.0)
+                                                         : sc == "log10"         ? 20.0
+                                                         : sc == "ln_power"      ? 10.0 / std::log(10.0)
+                                                         : sc == "log10_power"   ? 10.0
+                                                                                 : 0.0;
+    return range * to_db_of_x;
+  };
   for (const std::string& sc : scales) {
     const bool plain = sc == "linear" || sc == "power";
     if (!plain && !logarithmic && !hints.magnitude_scale && plain_best <= kLogOnlyBeyond) continue;
     if (sc == "log1p" && !hints.magnitude_scale && stats.max < kLog1pIsLinearBelow) continue;
+    if (IsLogarithmicScale(sc) && !logarithmic && !hints.magnitude_scale && log_span_db(sc) < kLogSpanDb) {
+      log.Addf("magnitude-only: %s reading not tried: its |X| would span %.2g dB, under %.0f", sc.c_str(), log_span_db(sc), kLogSpanDb);
+      continue;
+    }
     const LayoutCandidate& l0 = layouts[scale_layout];
     const double pr = PatchRatio(ToFrames(MagnitudeToLinear(array.values, sc), l0), l0.frames, l0.bins);
     scale_rank.push_back({std::abs(pr - kLinearRatio), sc});

@@ -181,6 +181,29 @@ BOOST_AUTO_TEST_CASE(a_reading_that_overflows_is_not_tried) {
   for (const std::string& line : r.log.lines()) BOOST_CHECK_MESSAGE(line.find("log1p reading") == std::string::npos, line);
 }
 
+// Values that all lie within a few hundredths of each other are no log of a spectrogram: read
+// as one, they are a nearly constant |X|, whose patch ratio (1.0) came nearer 0.81 than a plain
+// reading's when the spectra are tonal. The torch power dump above scaled to a largest value of
+// 1e-4 (a one-sided PSD is as small: matplotlib's specgram of an organ peaked at 8.9e-5) was read
+// as ln, and failed with "frames of 1025 bins are too short to analyse".
+BOOST_AUTO_TEST_CASE(tiny_values_are_not_read_as_logarithms) {
+  const fs::path d = fs::path(SPECRECON_SOURCE_DIR) / "tests/data/magnitude_scale/torch_pluck_power_hann2048_hop512";
+  const nlohmann::json t = ReadJson(d / "truth.json");
+  std::vector<NdArray> arrays = ReadArrays((d / "magnitude.f32").string(), RawHints());
+  BOOST_REQUIRE_EQUAL(arrays.size(), 1u);
+  const double top = *std::max_element(arrays[0].values.begin(), arrays[0].values.end());
+  for (double& v : arrays[0].values) v *= 1e-4 / top;
+  Hints h;
+  h.iterations = 20;
+  const InferenceResult r = Infer(arrays, h);
+  BOOST_CHECK_EQUAL(r.magnitude_scale, "power");
+  BOOST_CHECK_EQUAL(r.params.n_fft, t["n_fft"].get<int>());
+  BOOST_CHECK_EQUAL(r.params.hop, t["hop"].get<int>());
+  int refused = 0;
+  for (const std::string& line : r.log.lines()) refused += line.find("reading not tried: its |X| would span") != std::string::npos;
+  BOOST_CHECK_EQUAL(refused, 6);  // db20, db10, ln, log10, ln_power, log10_power
+}
+
 // Integer codes of a magnitude, as a user might store them: a scipy |X| (speech, Hann 512 at
 // hop 128) scaled to int16 and written big-endian, and scaled to 0..65535 as uint16. The
 // float16 reading of both has NaNs; the first integer type that read (int16 little-endian)
