@@ -674,8 +674,11 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
   // within a few hundredths of each other are no log of a spectrogram, and read as one they are
   // a nearly constant |X| whose patch ratio (1.0) can come nearer 0.81 than a plain reading's
   // (matplotlib's specgram, a one-sided PSD, of a square-wave organ at n_fft 1024: values up
-  // to 8.9e-5, read as ln, then "frames of 513 bins are too short to analyse").
-  constexpr double kLogSpanDb = 20.0;
+  // to 8.9e-5, read as ln, then "frames of 513 bins are too short to analyse"). Nor may it span
+  // more than 1000 dB (|X| over a ratio of 1e50; dumps kept in dB span 80-300 dB): torch power of
+  // a square-wave organ (values up to 482) read as ln spans 4188 dB, nearly every bin of it 0
+  // against the few largest, a patch ratio of 1.0; it was read so, and at hop 128 for 256.
+  constexpr double kLogSpanDb = 20.0, kLogSpanMaxDb = 1000.0;
   auto log_span_db = [&](const std::string& sc) {
     const double range = stats.max - stats.min, to_db_of_x = sc == "db20"          ? 1.0
                                                          : sc == "db10"          ? 2.0
@@ -690,8 +693,10 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
     const bool plain = sc == "linear" || sc == "power";
     if (!plain && !logarithmic && !hints.magnitude_scale && plain_best <= kLogOnlyBeyond) continue;
     if (sc == "log1p" && !hints.magnitude_scale && stats.max < kLog1pIsLinearBelow) continue;
-    if (IsLogarithmicScale(sc) && !logarithmic && !hints.magnitude_scale && log_span_db(sc) < kLogSpanDb) {
-      log.Addf("magnitude-only: %s reading not tried: its |X| would span %.2g dB, under %.0f", sc.c_str(), log_span_db(sc), kLogSpanDb);
+    if (IsLogarithmicScale(sc) && !logarithmic && !hints.magnitude_scale &&
+        (log_span_db(sc) < kLogSpanDb || log_span_db(sc) > kLogSpanMaxDb)) {
+      log.Addf("magnitude-only: %s reading not tried: its |X| would span %.2g dB, outside %.0f-%.0f", sc.c_str(), log_span_db(sc),
+               kLogSpanDb, kLogSpanMaxDb);
       continue;
     }
     const LayoutCandidate& l0 = layouts[scale_layout];

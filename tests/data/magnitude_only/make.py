@@ -42,7 +42,8 @@ plus truth.json:
 and, for the scale alone, ../magnitude_scale/scipy_hamming256_hop64 (speech16k) and
 ../magnitude_scale/scipy_german8k_blackman128_hop32 (1.2 s of German espeak-ng speech at 8 kHz) and
 ../magnitude_scale/scipy_music44k_hamming512_hop256 (0.6 s of the strings resampled to 44.1 kHz) and
-../magnitude_scale/torch_pluck_power_hann2048_hop512 (0.5 s of a plucked chord, torch power).
+../magnitude_scale/torch_pluck_power_hann2048_hop512 (0.5 s of a plucked chord, torch power) and
+../magnitude_scale/torch_organ_power_hamming1024_hop256 (0.5 s of a square-wave organ, torch power).
 x is 0.6 s of samples/source/speech16k.wav (scipy) or 0.45 s of samples/source/noisy22k.wav
 (torch), as float64 int16/32768 (torch: float32); the next two use the whole recordings.
 Deterministic; about 5.0 MB in all, with ../magnitude_scale.
@@ -320,6 +321,29 @@ def main():
         "source": pluck + ", first 0.5 s", "sample_rate": fsp,
         "n_fft": 2048, "hop": 512, "win_length": 2048, "window": window("hann"),
         "center": True, "pad_mode": "constant", "magnitude_scale": "power"},
+        root=os.path.join(HERE, "..", "magnitude_scale"))
+    # Scale only: a tremolo square-wave organ chord at 22050 Hz (sox), its first 0.5 s, torch power
+    # (Hamming 1024, hop 256, reflect-centred). Its values reach 482: read as ln they span 4188 dB,
+    # nearly every bin 0 against the largest few, a patch ratio of 1.0, nearer 0.81 than the
+    # power reading's 0.58; it was read as ln, and at hop 128 under Hann.
+    organ = os.path.join(HERE, "organ22k.wav")
+    organ_call = ("sox -R -n -r 22050 -c 1 synth 3 square 196 square 247 square 294 remix - lowpass 4000 gain -12 "
+                  "tremolo 5 40")
+    subprocess.run(["sox", "-R", "-D", "-n", "-r", "22050", "-b", "16", "-c", "1", organ, "synth", "3", "square", "196",
+                    "square", "247", "square", "294", "remix", "-", "lowpass", "4000", "gain", "-12", "tremolo", "5", "40"],
+                   check=True)
+    fso, xo = scipy.io.wavfile.read(organ)
+    os.remove(organ)
+    xo = xo[:fso // 2].astype(np.float64) / 32768.0
+    z = torch.stft(torch.from_numpy(xo.astype(np.float32)), n_fft=1024, hop_length=256, window=torch.hamming_window(1024),
+                   center=True, pad_mode="reflect", return_complex=True)
+    write("torch_organ_power_hamming1024_hop256", (z.abs() ** 2).numpy(), {
+        "producer": "torch.stft",
+        "call": "torch.stft(x, n_fft=1024, hop_length=256, window=torch.hamming_window(1024), center=True, "
+                "pad_mode='reflect', return_complex=True).abs()**2",
+        "source": organ_call + ", first 0.5 s", "sample_rate": fso,
+        "n_fft": 1024, "hop": 256, "win_length": 1024, "window": window("hamming"),
+        "center": True, "pad_mode": "reflect", "magnitude_scale": "power"},
         root=os.path.join(HERE, "..", "magnitude_scale"))
 
 if __name__ == "__main__":
