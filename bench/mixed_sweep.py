@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""Seeded random magnitude-only dumps over the twelve recordings of magnitude_only_matrix's sets
-"tuned", "fresh", "held" and "music", wider than the matrix: (n_fft, win_length) of (256, 256),
+"""Seeded random magnitude-only dumps over the fourteen recordings of magnitude_only_matrix's sets
+"tuned", "fresh", "held" and "music" (held's German replaces fresh's), wider than the matrix: (n_fft, win_length) of (256, 256),
 (512, 512), (1024, 1024), (2048, 2048), (512, 256), (1024, 400), (1024, 512), (2048, 1024)
 (at 8 kHz, sizes above 1024 become (256, 256)), hops of 1/2, 1/4 and 1/8 of the window, scipy |Z| or torch |Z|^2,
 Hann, Hamming or Blackman. `specrecon infer DUMP --json --sample-rate FS` must give n_fft, hop,
