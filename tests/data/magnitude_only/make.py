@@ -93,19 +93,19 @@ def scipy_case(case, x, fs, family, n, hop, call, source, root=HERE, nfft=None):
         "center": True, "pad_mode": "constant", "magnitude_scale": "linear"}, root)
 
 
-def torch_case(case, x, fs, family, n, hop, source, win_length=None):
-    """|torch.stft(x, n, hop, win_length, window=<family>_window(win_length), center=True, reflect)|^2, power."""
+def torch_case(case, x, fs, family, n, hop, source, win_length=None, pad_mode="reflect", root=HERE):
+    """|torch.stft(x, n, hop, win_length, window=<family>_window(win_length), center=True, pad_mode)|^2, power."""
     name = {"hann": "hann_window", "hamming": "hamming_window", "blackman": "blackman_window"}[family]
     wl = win_length or n
     z = torch.stft(torch.from_numpy(x.astype(np.float32)), n_fft=n, hop_length=hop, win_length=wl,
-                   window=getattr(torch, name)(wl), center=True, pad_mode="reflect", return_complex=True)
+                   window=getattr(torch, name)(wl), center=True, pad_mode=pad_mode, return_complex=True)
     write(case, (z.abs() ** 2).numpy(), {
         "producer": "torch.stft",
         "call": f"torch.stft(x, n_fft={n}, hop_length={hop}, " + (f"win_length={wl}, " if wl != n else "") +
-                f"window=torch.{name}({wl}), center=True, pad_mode='reflect', return_complex=True).abs()**2",
+                f"window=torch.{name}({wl}), center=True, pad_mode='{pad_mode}', return_complex=True).abs()**2",
         "source": source, "sample_rate": fs,
         "n_fft": n, "hop": hop, "win_length": wl, "window": window(family),
-        "center": True, "pad_mode": "reflect", "magnitude_scale": "power"})
+        "center": True, "pad_mode": pad_mode, "magnitude_scale": "power"}, root)
 
 
 def torch_frames_case(case, x, fs, family, n, hop, scale, source):
@@ -311,17 +311,8 @@ def main():
                     "pluck", "D3", "pluck", "G3", "pluck", "B3", "remix", "-", "gain", "-8"], check=True)
     fsp, xp = scipy.io.wavfile.read(wav)
     os.remove(wav)
-    xp = xp[:fsp // 2].astype(np.float64) / 32768.0
-    z = torch.stft(torch.from_numpy(xp.astype(np.float32)), n_fft=2048, hop_length=512, window=torch.hann_window(2048),
-                   center=True, pad_mode="constant", return_complex=True)
-    write("torch_pluck_power_hann2048_hop512", (z.abs() ** 2).numpy(), {
-        "producer": "torch.stft",
-        "call": "torch.stft(x, n_fft=2048, hop_length=512, window=torch.hann_window(2048), center=True, "
-                "pad_mode='constant', return_complex=True).abs()**2",
-        "source": pluck + ", first 0.5 s", "sample_rate": fsp,
-        "n_fft": 2048, "hop": 512, "win_length": 2048, "window": window("hann"),
-        "center": True, "pad_mode": "constant", "magnitude_scale": "power"},
-        root=os.path.join(HERE, "..", "magnitude_scale"))
+    torch_case("torch_pluck_power_hann2048_hop512", xp[:fsp // 2].astype(np.float64) / 32768.0, fsp, "hann", 2048, 512,
+               pluck + ", first 0.5 s", pad_mode="constant", root=os.path.join(HERE, "..", "magnitude_scale"))
     # Scale only: a tremolo square-wave organ chord at 22050 Hz (sox), its first 0.5 s, torch power
     # (Hamming 1024, hop 256, reflect-centred). Its values reach 482: read as ln they span 4188 dB,
     # nearly every bin 0 against the largest few, a patch ratio of 1.0, nearer 0.81 than the
@@ -334,17 +325,8 @@ def main():
                    check=True)
     fso, xo = scipy.io.wavfile.read(organ)
     os.remove(organ)
-    xo = xo[:fso // 2].astype(np.float64) / 32768.0
-    z = torch.stft(torch.from_numpy(xo.astype(np.float32)), n_fft=1024, hop_length=256, window=torch.hamming_window(1024),
-                   center=True, pad_mode="reflect", return_complex=True)
-    write("torch_organ_power_hamming1024_hop256", (z.abs() ** 2).numpy(), {
-        "producer": "torch.stft",
-        "call": "torch.stft(x, n_fft=1024, hop_length=256, window=torch.hamming_window(1024), center=True, "
-                "pad_mode='reflect', return_complex=True).abs()**2",
-        "source": organ_call + ", first 0.5 s", "sample_rate": fso,
-        "n_fft": 1024, "hop": 256, "win_length": 1024, "window": window("hamming"),
-        "center": True, "pad_mode": "reflect", "magnitude_scale": "power"},
-        root=os.path.join(HERE, "..", "magnitude_scale"))
+    torch_case("torch_organ_power_hamming1024_hop256", xo[:fso // 2].astype(np.float64) / 32768.0, fso, "hamming", 1024, 256,
+               organ_call + ", first 0.5 s", root=os.path.join(HERE, "..", "magnitude_scale"))
 
 if __name__ == "__main__":
     main()
