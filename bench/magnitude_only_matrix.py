@@ -127,6 +127,16 @@ def infer(exe, dump, fs):
     return (s["n_fft"], s["hop"], s["win_length"], s["window"]["family"], r["magnitude_scale"]["kind"]), p
 
 
+def fourteen_recordings(work):
+    """{name: (fs, x)} of the recordings of sets "tuned", "fresh", "held" and "music" (held's German
+    replaces fresh's), made in WORKDIR: the benches that sweep all of them (mixed_sweep,
+    tool_defaults, wrap_tails)."""
+    srcs = {}
+    for which in ("tuned", "fresh", "held", "music"):
+        srcs.update(sources(work, which))
+    return srcs
+
+
 def seven_recordings_setup(doc):
     """For the benches that run on the seven recordings of sets "held" and "n256" (librosa_style,
     log_scales, integer_codes): SPECRECON and WORKDIR from the command line (else exit with

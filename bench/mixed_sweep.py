@@ -27,9 +27,7 @@ def main():
     exe, work, seed, count = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
     only = {int(v) for v in sys.argv[5].split(",")} if len(sys.argv) > 5 else None
     os.makedirs(work, exist_ok=True)
-    srcs = {}
-    for which in ("tuned", "fresh", "held", "music"):
-        srcs.update(matrix.sources(work, which))
+    srcs = matrix.fourteen_recordings(work)
     names = sorted(srcs)
     rng = random.Random(seed)
     total = exact = layout_right = hop_right = 0

@@ -60,9 +60,7 @@ def main():
         raise SystemExit(__doc__)
     exe, work = sys.argv[1], sys.argv[2]
     os.makedirs(work, exist_ok=True)
-    srcs = {}
-    for which in ("tuned", "fresh", "held", "music"):
-        srcs.update(matrix.sources(work, which))
+    srcs = matrix.fourteen_recordings(work)
     right = collections.Counter()
     total = collections.Counter()
     for name in sorted(srcs):

@@ -32,9 +32,7 @@ def main():
         raise SystemExit(__doc__)
     exe, work = sys.argv[1], sys.argv[2]
     os.makedirs(work, exist_ok=True)
-    srcs = {}
-    for which in ("tuned", "fresh", "held", "music"):
-        srcs.update(m.sources(work, which))
+    srcs = m.fourteen_recordings(work)
     verdicts = Counter()
     smooth_max = defaultdict(lambda: (0, 0.0))  # family -> (most smooth frames, their fraction)
     below_max = defaultdict(float)              # family -> largest fraction of loud frames below

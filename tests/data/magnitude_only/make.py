@@ -84,6 +84,17 @@ def window(family):
     return {"family": family, "param": None, "symmetric": False, "offset": 0}
 
 
+def espeak(voice, speed, text, rate):
+    """espeak-ng's voice saying text, resampled by sox to rate as 16-bit: (rate, int16 samples)."""
+    spoken, resampled = os.path.join(HERE, "espeak.wav"), os.path.join(HERE, "resampled.wav")
+    subprocess.run(["espeak-ng", "-v", voice, "-s", speed, "-w", spoken, text], check=True)
+    subprocess.run(["sox", "-R", "-D", spoken, "-r", str(rate), "-b", "16", resampled], check=True)
+    fs, x = scipy.io.wavfile.read(resampled)
+    os.remove(spoken)
+    os.remove(resampled)
+    return fs, (x if x.ndim == 1 else x[:, 0])
+
+
 def scipy_case(case, x, fs, family, n, hop, call, source, root=HERE, nfft=None):
     """|scipy.signal.stft(x, fs, window=family, nperseg=n, noverlap=n - hop, nfft=nfft)|, linear."""
     z = scipy.signal.stft(x, fs, window=family, nperseg=n, noverlap=n - hop, nfft=nfft)[2]
@@ -262,13 +273,8 @@ def main():
     # family narrower, and the retrieval does not tell families apart at redundancy 2; read as
     # Hamming. Above 11 kHz the resampled voice has nothing of its own, and 182 of its 191 loud
     # frames lie there 20 dB under the step Hamming's pedestal would leave where the frame wraps.
-    v1, v44 = os.path.join(HERE, "v1.wav"), os.path.join(HERE, "female44k.wav")
     stella = "Please call Stella. Ask her to bring these things with her from the store."
-    subprocess.run(["espeak-ng", "-v", "en-us+f3", "-s", "150", "-w", v1, stella], check=True)
-    subprocess.run(["sox", "-R", "-D", v1, "-r", "44100", "-b", "16", v44], check=True)
-    fsf, xf = scipy.io.wavfile.read(v44)
-    os.remove(v1)
-    os.remove(v44)
+    fsf, xf = espeak("en-us+f3", "150", stella, 44100)
     torch_case("torch_female44k_power_hann400_hop200", xf[:fsf].astype(np.float64) / 32768.0, fsf, "hann", 400, 200,
                f"espeak-ng -v en-us+f3 -s 150 '{stella}', sox -r 44100 -b 16, first 1.0 s")
     # Scale only (tests/data/magnitude_scale/): a linear Hamming 256 dump at 16 kHz whose patch
@@ -281,14 +287,9 @@ def main():
     # window. Voiced harmonics 2 bins apart give the linear |X| a patch ratio of 0.71, its square
     # root 0.89, and the bins (125 Hz at the assumed 16 kHz) set the peaks aside: once read as
     # power, and then as Hann at hop 64. A retrieval at hop n_fft/4 tells the readings apart.
-    g1, g8 = os.path.join(HERE, "g.wav"), os.path.join(HERE, "german8k.wav")
     german = "Im Sommer fahren wir oft an die See und baden jeden Tag."
-    subprocess.run(["espeak-ng", "-v", "de", "-s", "170", "-w", g1, german], check=True)
-    subprocess.run(["sox", "-R", "-D", g1, "-r", "8000", "-b", "16", g8], check=True)
-    fs, x = scipy.io.wavfile.read(g8)
-    os.remove(g1)
-    os.remove(g8)
-    x = (x if x.ndim == 1 else x[:, 0])[:9600].astype(np.float64) / 32768.0
+    fs, x = espeak("de", "170", german, 8000)
+    x = x[:9600].astype(np.float64) / 32768.0
     scipy_case("scipy_german8k_blackman128_hop32", x, fs, "blackman", 128, 32,
                "np.abs(scipy.signal.stft(x, fs, window='blackman', nperseg=128, noverlap=96)[2])",
                f"espeak-ng -v de -s 170 '{german}', sox -r 8000 -b 16, first 9600 samples",
