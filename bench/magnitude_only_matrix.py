@@ -137,6 +137,17 @@ def fourteen_recordings(work):
     return srcs
 
 
+def fourteen_recordings_setup(doc):
+    """For the benches that take only SPECRECON and WORKDIR and run on fourteen_recordings
+    (tool_defaults, wrap_tails): those two from the command line (else exit with `doc`), WORKDIR
+    made, and the recordings."""
+    if len(sys.argv) < 3:
+        raise SystemExit(doc)
+    exe, work = sys.argv[1], sys.argv[2]
+    os.makedirs(work, exist_ok=True)
+    return exe, work, fourteen_recordings(work)
+
+
 def seven_recordings_setup(doc):
     """For the benches that run on the seven recordings of sets "held" and "n256" (librosa_style,
     log_scales, integer_codes): SPECRECON and WORKDIR from the command line (else exit with

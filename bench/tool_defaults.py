@@ -26,7 +26,6 @@ Needs what magnitude_only_matrix.py needs, and python3-matplotlib.
 """
 import collections
 import os
-import sys
 
 import numpy as np
 import scipy.signal as sg
@@ -56,11 +55,7 @@ CASES = {
 
 
 def main():
-    if len(sys.argv) < 3:
-        raise SystemExit(__doc__)
-    exe, work = sys.argv[1], sys.argv[2]
-    os.makedirs(work, exist_ok=True)
-    srcs = matrix.fourteen_recordings(work)
+    exe, work, srcs = matrix.fourteen_recordings_setup(__doc__)
     right = collections.Counter()
     total = collections.Counter()
     for name in sorted(srcs):

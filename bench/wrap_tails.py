@@ -20,7 +20,6 @@ import json
 import os
 import re
 import subprocess
-import sys
 from collections import Counter, defaultdict
 
 import magnitude_only_matrix as m
@@ -28,11 +27,7 @@ from short_windows import FAMILIES, dump_of
 
 
 def main():
-    if len(sys.argv) < 3:
-        raise SystemExit(__doc__)
-    exe, work = sys.argv[1], sys.argv[2]
-    os.makedirs(work, exist_ok=True)
-    srcs = m.fourteen_recordings(work)
+    exe, work, srcs = m.fourteen_recordings_setup(__doc__)
     verdicts = Counter()
     smooth_max = defaultdict(lambda: (0, 0.0))  # family -> (most smooth frames, their fraction)
     below_max = defaultdict(float)              # family -> largest fraction of loud frames below
