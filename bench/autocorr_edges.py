@@ -11,7 +11,6 @@ autocorrelation abruptly (hard), one tapering to zero (Hann, Blackman) should le
 """
 import os
 import re
-import subprocess
 import sys
 from collections import Counter
 
@@ -35,8 +34,7 @@ def main():
                 for hop in (wl // 4, wl // 2):
                     for tool in ("scipy", "torch"):
                         dump_of(tool, x, fs, family, n, wl, hop).astype("<f4").tofile(dump)
-                        p = subprocess.run([exe, "infer", dump, "--json", "--sample-rate", str(fs), "-v", "--iterations", "1"],
-                                           capture_output=True, text=True)
+                        p = m.infer_log(exe, dump, fs)
                         found = re.search(r"beyond lag (\d+) \(a (\w+) edge\)", p.stderr)
                         edge = found.group(2) if found else "none"
                         counts[(family, edge)] += 1

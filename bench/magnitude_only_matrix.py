@@ -127,6 +127,14 @@ def infer(exe, dump, fs):
     return (s["n_fft"], s["hop"], s["win_length"], s["window"]["family"], r["magnitude_scale"]["kind"]), p
 
 
+def infer_log(exe, dump, fs):
+    """`specrecon infer DUMP --json --sample-rate FS -v --iterations 1`: the finished process, whose
+    stderr holds the inference log (the benches that read one of its lines: autocorr_edges,
+    wrap_tails)."""
+    return subprocess.run([exe, "infer", dump, "--json", "--sample-rate", str(fs), "-v", "--iterations", "1"],
+                          capture_output=True, text=True)
+
+
 def fourteen_recordings(work):
     """{name: (fs, x)} of the recordings of sets "tuned", "fresh", "held" and "music" (held's German
     replaces fresh's), made in WORKDIR: the benches that sweep all of them (mixed_sweep,

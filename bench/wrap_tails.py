@@ -19,7 +19,6 @@ tapering, nor a tapering window (Hann, Blackman) a pedestal.
 import json
 import os
 import re
-import subprocess
 from collections import Counter, defaultdict
 
 import magnitude_only_matrix as m
@@ -41,8 +40,7 @@ def main():
                     for hop in (n // 4, n // 2):
                         for tool in ("scipy", "torch"):
                             dump_of(tool, x, fs, family, n, n, hop).astype("<f4").tofile(dump)
-                            p = subprocess.run([exe, "infer", dump, "--json", "--sample-rate", str(fs), "-v", "--iterations", "1"],
-                                               capture_output=True, text=True)
+                            p = m.infer_log(exe, dump, fs)
                             found = re.search(r"of (\d+) loud frames, (\d+) end their spectrum in a step's tail.*? and (\d+) lie there"
                                               r"[^:\n]*(: the window (has a pedestal|tapers to zero))?", p.stderr)
                             case = f"{name} dc {dc} {tool} {family} {n} hop {hop}"
