@@ -518,20 +518,23 @@ WrapTail PedestalTail(const std::vector<double>& frames, int n_frames, int bins,
   const int k0 = (n_fft + 3) / 4, k1 = std::min(bins - 1, (n_fft - 1) / 2);  // k in [k0, k1]
   if (k1 - k0 + 1 < 8) return out;
   const int m = k1 - k0 + 1;
-  std::vector<double> x(m);
+  std::vector<double> x(m), four_sin2(m);  // x = -10 log10 sin^2(pi k / N); 4 sin^2(pi k / N)
   double sx = 0.0, sxx = 0.0;
   for (int i = 0; i < m; ++i) {
     const double s = std::sin(kPi * (k0 + i) / n_fft);
     x[i] = -10.0 * std::log10(s * s);
+    four_sin2[i] = 4.0 * s * s;
     sx += x[i], sxx += x[i] * x[i];
   }
   const double det = m * sxx - sx * sx;
   if (!(det > 0.0)) return out;
-  std::vector<double> energy(n_frames, 0.0);
+  // Each frame's energy (for loudness) and its power away from DC (for sigma^2), in one pass.
+  std::vector<double> energy(n_frames, 0.0), away_from_dc(n_frames, 0.0);
   for (int f = 0; f < n_frames; ++f)
     for (int k = 0; k < bins; ++k) {
       const double a = frames[static_cast<size_t>(f) * bins + k];
       energy[f] += a * a;
+      if (k >= 2) away_from_dc[f] += (2 * k == n_fft ? 1.0 : 2.0) * a * a;
     }
   const double top = n_frames ? *std::max_element(energy.begin(), energy.end()) : 0.0;
   if (!(top > 0.0)) return out;
@@ -540,13 +543,8 @@ WrapTail PedestalTail(const std::vector<double>& frames, int n_frames, int bins,
     if (!(energy[f] >= 1e-3 * top)) continue;
     ++out.loud;
     const double* a = frames.data() + static_cast<size_t>(f) * bins;
-    double away_from_dc = 0.0;
-    for (int k = 2; k < bins; ++k) away_from_dc += (2 * k == n_fft ? 1.0 : 2.0) * a[k] * a[k];
-    const double sigma2 = away_from_dc / (static_cast<double>(n_fft) * n_fft * 0.3974);
-    for (int i = 0; i < m; ++i) {
-      const double s = std::sin(kPi * (k0 + i) / n_fft);
-      leveled[i] = a[k0 + i] * a[k0 + i] * 4.0 * s * s;
-    }
+    const double sigma2 = away_from_dc[f] / (static_cast<double>(n_fft) * n_fft * 0.3974);
+    for (int i = 0; i < m; ++i) leveled[i] = a[k0 + i] * a[k0 + i] * four_sin2[i];
     std::nth_element(leveled.begin(), leveled.begin() + m / 2, leveled.end());
     if (sigma2 > 0.0 && leveled[m / 2] < 0.01 * 0.08 * 0.08 * 2.0 * sigma2) ++out.below;
     double sy = 0.0, sxy = 0.0;
