@@ -126,7 +126,7 @@ Inferred InferCommitted(const std::string& dir, bool give_rate = false) {
 
 BOOST_AUTO_TEST_CASE(committed_scipy_and_torch_dumps_give_their_parameters) {
   const std::vector<Case> cases = CommittedCases();
-  BOOST_REQUIRE_EQUAL(cases.size(), 25u);
+  BOOST_REQUIRE_EQUAL(cases.size(), 26u);
   for (const Case& c : cases) CheckCase(c);
 }
 
@@ -425,6 +425,31 @@ BOOST_AUTO_TEST_CASE(a_quiet_top_quarter_rules_out_a_pedestal) {
   BOOST_REQUIRE(e.has_runner_up);
   const std::string runner = e.runner_up_value.get<std::string>();
   BOOST_CHECK_MESSAGE(runner.rfind("hamming ", 0) != 0 && runner.rfind("rectangular ", 0) != 0, "runner-up " << runner);
+}
+
+// A hop of 2/5 of the window (whisper's 160 of 400) is no halving of it: the scan reads 1/2, and
+// a short retrieval's gains from L/3 to 2L/5 and from 2L/5 to L/2 tell the two apart. Both ways:
+// whisper's STFT of speech16k, once read at 200, and torchaudio's defaults on the 44.1 kHz voice
+// (hop 200), where the check runs and keeps 1/2.
+BOOST_AUTO_TEST_CASE(a_hop_of_two_fifths_of_the_window_is_told_from_a_half) {
+  {
+    const auto [t, r] = InferCommitted("magnitude_only/torch_power_hann400_hop160", true);
+    BOOST_CHECK_EQUAL(r.params.n_fft, 400);
+    BOOST_CHECK_EQUAL(r.params.win_length, 400);
+    BOOST_CHECK_EQUAL(r.params.hop, 160);
+    const Evidence& e = r.evidence.at("hop");
+    BOOST_CHECK_EQUAL(e.source, "inferred");
+    BOOST_CHECK_GT(e.score, 0.0);
+    BOOST_REQUIRE(e.has_runner_up);
+    BOOST_CHECK_EQUAL(e.runner_up_value.get<int>(), 200);
+    BOOST_CHECK_MESSAGE(e.note.find("2/5 of the window was tried against 1/2") != std::string::npos, e.note);
+  }
+  {
+    const auto [t, r] = InferCommitted("magnitude_only/torch_female44k_power_hann400_hop200", true);
+    BOOST_CHECK_EQUAL(r.params.hop, 200);
+    const Evidence& e = r.evidence.at("hop");
+    BOOST_CHECK_MESSAGE(e.note.find("2/5 of the window was tried against 1/2") != std::string::npos, e.note);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(hints_are_used_and_reported_as_given) {

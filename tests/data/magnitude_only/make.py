@@ -3,7 +3,7 @@
 
     /usr/bin/python3 tests/data/magnitude_only/make.py      (from the repository root)
 
-Writes twenty-five cases next to this script, each a raw little-endian float32 file in the tool's own
+Writes twenty-six cases next to this script, each a raw little-endian float32 file in the tool's own
 layout (bins x frames, as scipy.signal.stft and torch.stft return it; the last one frames x bins)
 plus truth.json:
   scipy_hann512_hop128   |scipy.signal.stft(x, fs, nperseg=512, noverlap=384)|      hop = L/4
@@ -39,6 +39,8 @@ plus truth.json:
   torch_female44k_power_hann400_hop200 |torch.stft(x, 400, 200, window=hann_window(400))|^2
                                  (torchaudio's Spectrogram defaults) of 1 s of a female espeak-ng
                                  voice resampled to 44.1 kHz
+  torch_power_hann400_hop160     |torch.stft(x, 400, 160, window=hann_window(400))|^2 (whisper's
+                                 STFT) of speech16k
 and, for the scale alone, ../magnitude_scale/scipy_hamming256_hop64 (speech16k) and
 ../magnitude_scale/scipy_german8k_blackman128_hop32 (1.2 s of German espeak-ng speech at 8 kHz) and
 ../magnitude_scale/scipy_music44k_hamming512_hop256 (0.6 s of the strings resampled to 44.1 kHz) and
@@ -277,6 +279,12 @@ def main():
     fsf, xf = espeak("en-us+f3", "150", stella, 44100)
     torch_case("torch_female44k_power_hann400_hop200", xf[:fsf].astype(np.float64) / 32768.0, fsf, "hann", 400, 200,
                f"espeak-ng -v en-us+f3 -s 150 '{stella}', sox -r 44100 -b 16, first 1.0 s")
+    # whisper's STFT (torch power, Hann 400 at hop 160: 10 ms in 25 ms at 16 kHz) of speech16k: a
+    # hop of 2/5 of the window, no halving of it, was read as 200. A short retrieval gains 6.9 dB
+    # from hop 133 to 160 and 4.7 dB from 160 to 200; at a true hop of 200 the first gain is the
+    # smaller.
+    fs, x = load("speech16k.wav", 0, 26001)
+    torch_case("torch_power_hann400_hop160", x, fs, "hann", 400, 160, "samples/source/speech16k.wav")
     # Scale only (tests/data/magnitude_scale/): a linear Hamming 256 dump at 16 kHz whose patch
     # ratio (0.797) says linear, while its unresolved harmonics' "peaks" fit Hann under the power
     # reading (which a previous rule took).
