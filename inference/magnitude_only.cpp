@@ -1296,7 +1296,8 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
   // of 400) is no halving of it; the scan above reads it as 1/2. A larger claimed hop is always
   // more consistent (a time stretch), but how much more turns at the true hop: from L/3 to 2L/5 a
   // retrieval gains much when 2L/5 is true (it leaves a hop too small), little when L/2 is true,
-  // and from 2L/5 to L/2 the other way round. Tried only when the scan picked L/2.
+  // and from 2L/5 to L/2 the other way round. Tried only when the scan picked L/2 of a window of a
+  // multiple of 5 samples (where 2L/5 is a whole hop). The family stays the one chosen at L/2.
   struct TwoFifths {
     double g1, g2;  // gains (dB) of a short retrieval's SC from L/3 to 2L/5 and from 2L/5 to L/2
     double margin;  // by which g1 must exceed g2
@@ -1358,7 +1359,7 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
   he.note = "magnitudes stay nearly consistent under a larger hop (a time stretch), not under a smaller one; hops tried: win_length/{8,4,2} (and /16 as the reference below them); a hop whose drop is under 3 dB is taken only if consecutive frames at it reach within 10 dB of the best SC";
   if (two_fifths) {
     const double d = two_fifths->g1 - two_fifths->g2;
-    char buf[200];
+    char buf[320];
     std::snprintf(buf, sizeof buf, "; 2/5 of the window was tried against 1/2: a short retrieval gained %.2f dB from L/3 to 2L/5 and %.2f dB from 2L/5 to L/2 (2/5 is taken when the first exceeds the second by %.1f dB)",
                   two_fifths->g1, two_fifths->g2, two_fifths->margin);
     he.note += buf;
@@ -1400,6 +1401,8 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
     we.note += "; " + std::to_string(tail.below) + " of " + std::to_string(tail.loud) +
                " loud frames lie above n_fft/4 20 dB under the step a Hamming window leaves where the frame wraps: a window tapering to zero (" +
                edge_families + ")";
+  if (!win_trials.empty() && win_trials[0].h.hop != p.hop)
+    we.note += "; the family was scored at hop " + std::to_string(win_trials[0].h.hop) + ", before 2/5 of the window was taken";
   if (hints.window) we = GivenEvidence(WindowFamilyName(p.window.family));
   r.evidence["window"] = we;
   Evidence le = hints.win_length ? GivenEvidence(p.win_length) : Evidence();

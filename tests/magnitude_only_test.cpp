@@ -443,6 +443,8 @@ BOOST_AUTO_TEST_CASE(a_hop_of_two_fifths_of_the_window_is_told_from_a_half) {
     BOOST_REQUIRE(e.has_runner_up);
     BOOST_CHECK_EQUAL(e.runner_up_value.get<int>(), 200);
     BOOST_CHECK_MESSAGE(e.note.find("2/5 of the window was tried against 1/2") != std::string::npos, e.note);
+    const std::string& wn = r.evidence.at("window").note;
+    BOOST_CHECK_MESSAGE(wn.find("the family was scored at hop 200, before 2/5 of the window was taken") != std::string::npos, wn);
   }
   {
     const auto [t, r] = InferCommitted("magnitude_only/torch_female44k_power_hann400_hop200", true);
