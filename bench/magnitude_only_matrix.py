@@ -20,6 +20,7 @@ female at 16 kHz (256), sox plucked G chord at 22050 Hz (256), a tremolo sawtoot
 kHz (512), German espeak-ng at 8 kHz (128): bins of 62.5-86 Hz (60 dumps). Needs python3-numpy, python3-scipy, python3-torch,
 espeak-ng and sox (scripts/setup --samples).
 """
+import collections
 import json
 import os
 import subprocess
@@ -133,6 +134,30 @@ def infer_log(exe, dump, fs):
     wrap_tails)."""
     return subprocess.run([exe, "infer", dump, "--json", "--sample-rate", str(fs), "-v", "--iterations", "1"],
                           capture_output=True, text=True)
+
+
+def count_exact(exe, work, dumps, cases):
+    """For the benches that check whole dumps (tool_defaults, frontends): each of `dumps`, an
+    iterable of (recording, case, magnitude as bins x frames, sample rate, true (n_fft, hop,
+    win_length, family)), written to WORKDIR as float32 and inferred; prints one line per dump,
+    then the count per case (in the order of `cases`) and in all."""
+    right = collections.Counter()
+    total = collections.Counter()
+    for name, case, data, rate, truth in dumps:
+        dump = os.path.join(work, f"{name}_{case}.f32")
+        data.astype("<f4").tofile(dump)
+        report, p = infer(exe, dump, rate)
+        os.remove(dump)
+        total[case] += 1
+        if report is None:
+            print(f"FAIL {name} {case}: exit {p.returncode}", flush=True)
+            continue
+        ok = report[:4] == truth
+        right[case] += ok
+        print(f"{'ok  ' if ok else 'FAIL'} {name} {case}: got {report[:4]}", flush=True)
+    for case in cases:
+        print(f"{case}: {right[case]} of {total[case]}")
+    print(f"{sum(right.values())} of {sum(total.values())} exact")
 
 
 def fourteen_recordings(work):

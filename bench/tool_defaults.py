@@ -24,8 +24,6 @@ show). Prints one line per dump, then the count per tool and in all.
 
 Needs what magnitude_only_matrix.py needs, and python3-matplotlib.
 """
-import collections
-import os
 
 import numpy as np
 import scipy.signal as sg
@@ -56,25 +54,14 @@ CASES = {
 
 def main():
     exe, work, srcs = matrix.fourteen_recordings_setup(__doc__)
-    right = collections.Counter()
-    total = collections.Counter()
-    for name in sorted(srcs):
-        fs, x = srcs[name]
-        for case, (make, truth) in CASES.items():
-            dump = os.path.join(work, f"{name}_{case}.f32")
-            make(x, fs).astype("<f4").tofile(dump)
-            report, p = matrix.infer(exe, dump, fs)
-            os.remove(dump)
-            total[case] += 1
-            if report is None:
-                print(f"FAIL {name} {case}: exit {p.returncode}", flush=True)
-                continue
-            ok = report[:4] == truth
-            right[case] += ok
-            print(f"{'ok  ' if ok else 'FAIL'} {name} {case}: got {report[:4]}", flush=True)
-    for case in CASES:
-        print(f"{case}: {right[case]} of {total[case]}")
-    print(f"{sum(right.values())} of {sum(total.values())} exact")
+
+    def dumps():
+        for name in sorted(srcs):
+            fs, x = srcs[name]
+            for case, (make, truth) in CASES.items():
+                yield name, case, make(x, fs), fs, truth
+
+    matrix.count_exact(exe, work, dumps(), CASES)
 
 
 if __name__ == "__main__":
