@@ -704,11 +704,13 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
     const bool plain = sc == "linear" || sc == "power";
     if (!plain && !logarithmic && !hints.magnitude_scale && plain_best <= kLogOnlyBeyond) continue;
     if (sc == "log1p" && !hints.magnitude_scale && stats.max < kLog1pIsLinearBelow) continue;
-    if (IsLogarithmicScale(sc) && !logarithmic && !hints.magnitude_scale &&
-        (log_span_db(sc) < kLogSpanDb || log_span_db(sc) > kLogSpanMaxDb)) {
-      log.Addf("magnitude-only: %s reading not tried: its |X| would span %.2g dB, outside %.0f-%.0f", sc.c_str(), log_span_db(sc),
-               kLogSpanDb, kLogSpanMaxDb);
-      continue;
+    if (IsLogarithmicScale(sc) && !logarithmic && !hints.magnitude_scale) {
+      const double span = log_span_db(sc);
+      if (span < kLogSpanDb || span > kLogSpanMaxDb) {
+        log.Addf("magnitude-only: %s reading not tried: its |X| would span %.2g dB, outside %.0f-%.0f", sc.c_str(), span, kLogSpanDb,
+                 kLogSpanMaxDb);
+        continue;
+      }
     }
     const LayoutCandidate& l0 = layouts[scale_layout];
     const double pr = PatchRatio(ToFrames(MagnitudeToLinear(array.values, sc), l0), l0.frames, l0.bins);
@@ -1358,13 +1360,14 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
   if (hop_runner != hs.pick) he.has_runner_up = true, he.runner_up_value = hs.hops[hop_runner], he.runner_up_score = hs.drops[hop_runner];
   he.note = "magnitudes stay nearly consistent under a larger hop (a time stretch), not under a smaller one; hops tried: win_length/{8,4,2} (and /16 as the reference below them); a hop whose drop is under 3 dB is taken only if consecutive frames at it reach within 10 dB of the best SC";
   if (two_fifths) {
-    const double d = two_fifths->g1 - two_fifths->g2;
     char buf[320];
     std::snprintf(buf, sizeof buf, "; 2/5 of the window was tried against 1/2: a short retrieval gained %.2f dB from L/3 to 2L/5 and %.2f dB from 2L/5 to L/2 (2/5 is taken when the first exceeds the second by %.1f dB)",
                   two_fifths->g1, two_fifths->g2, two_fifths->margin);
-    he.note += buf;
-    if (2 * p.hop != p.win_length) {
-      he = MakeEvidence(p.hop, d, "gain (dB) of a short retrieval's SC from hop L/3 to 2L/5 less its gain from 2L/5 to L/2 (above 0 for 2/5, below for 1/2)",
+    if (2 * p.hop == p.win_length) {
+      he.note += buf;
+    } else {
+      he = MakeEvidence(p.hop, two_fifths->g1 - two_fifths->g2,
+                        "gain (dB) of a short retrieval's SC from hop L/3 to 2L/5 less its gain from 2L/5 to L/2 (above 0 for 2/5, below for 1/2)",
                         nullptr, nullptr, 0.0);
       he.has_runner_up = true, he.runner_up_value = p.win_length / 2, he.runner_up_score = 0.0;
       he.note = std::string("the scan of halvings read 1/2 of the window") + buf;
