@@ -8,6 +8,7 @@
 #include "formats/decode.h"
 #include "formats/limits.h"
 #include "formats/npy_reader.h"
+#include "formats/torch_reader.h"
 #include "src/errors.h"
 
 namespace specrecon {
@@ -41,6 +42,26 @@ bool EndsWith(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+// A member's declared sizes, checked against the archive's size and deflate's limit before
+// anything is inflated.
+void CheckMember(const zip_stat_t& st, const std::string& where, const std::string& path, uint64_t file_size) {
+  const uint64_t size = st.size, comp = st.comp_size;
+  if (st.comp_method != ZIP_CM_STORE && st.comp_method != ZIP_CM_DEFLATE)
+    ThrowBadInput(path, where + "compression method " + std::to_string(st.comp_method) +
+                            " is neither stored nor deflated");
+  if (st.encryption_method != ZIP_EM_NONE) ThrowBadInput(path, where + "is encrypted");
+  if (comp > file_size)
+    ThrowBadInput(path, where + "declares " + std::to_string(comp) + " compressed bytes in a " +
+                            std::to_string(file_size) + "-byte archive: truncated or corrupt");
+  if (st.comp_method == ZIP_CM_STORE && size != comp)
+    ThrowBadInput(path, where + "is stored but declares " + std::to_string(size) + " bytes in " +
+                            std::to_string(comp) + ": corrupt directory");
+  if (size > comp * kMaxInflateRatio + 1024)
+    ThrowBadInput(path, where + "expands from " + std::to_string(comp) + " to " + std::to_string(size) +
+                            " bytes, beyond deflate's 1032:1 limit: a corrupt directory or a "
+                            "decompression bomb");
+}
+
 }  // namespace
 
 std::vector<NdArray> ReadNpz(const std::string& path) {
@@ -58,33 +79,21 @@ std::vector<NdArray> ReadNpz(const std::string& path) {
   std::vector<NdArray> out;
   std::vector<std::string> skipped;
   bool torch = false;
+  std::string torch_prefix;  // "spec/" of "spec/data.pkl"
   for (zip_int64_t i = 0; i < entries; ++i) {
     zip_stat_t st;
     zip_stat_init(&st);
     if (zip_stat_index(za.get(), static_cast<zip_uint64_t>(i), 0, &st) != 0)
       ThrowBadInput(path, "zip entry " + std::to_string(i) + ": " + zip_strerror(za.get()));
     const std::string name = (st.valid & ZIP_STAT_NAME) && st.name ? st.name : "";
-    if (EndsWith(name, "data.pkl")) torch = true;
+    if (EndsWith(name, "data.pkl") && !torch) torch = true, torch_prefix = name.substr(0, name.size() - 8);
     if (!EndsWith(name, ".npy")) {
       if (!name.empty() && name.back() != '/') skipped.push_back(name);
       continue;
     }
     const std::string where = "member '" + name + "': ";
-    const uint64_t size = st.size, comp = st.comp_size;
-    if (st.comp_method != ZIP_CM_STORE && st.comp_method != ZIP_CM_DEFLATE)
-      ThrowBadInput(path, where + "compression method " + std::to_string(st.comp_method) +
-                              " is neither stored nor deflated");
-    if (st.encryption_method != ZIP_EM_NONE) ThrowBadInput(path, where + "is encrypted");
-    if (comp > file_size)
-      ThrowBadInput(path, where + "declares " + std::to_string(comp) + " compressed bytes in a " +
-                              std::to_string(file_size) + "-byte archive: truncated or corrupt");
-    if (st.comp_method == ZIP_CM_STORE && size != comp)
-      ThrowBadInput(path, where + "is stored but declares " + std::to_string(size) + " bytes in " +
-                              std::to_string(comp) + ": corrupt directory");
-    if (size > comp * kMaxInflateRatio + 1024)
-      ThrowBadInput(path, where + "expands from " + std::to_string(comp) + " to " + std::to_string(size) +
-                              " bytes, beyond deflate's 1032:1 limit: a corrupt directory or a "
-                              "decompression bomb");
+    const uint64_t size = st.size;
+    CheckMember(st, where, path, file_size);
     std::unique_ptr<zip_file_t, ZipFileCloser> zf(zip_fopen_index(za.get(), static_cast<zip_uint64_t>(i), 0));
     if (!zf) ThrowBadInput(path, where + "cannot be opened: " + zip_strerror(za.get()));
     ZipMemberSource src(zf.get(), path, name);
@@ -110,8 +119,36 @@ std::vector<NdArray> ReadNpz(const std::string& path) {
   }
   if (out.empty()) {
     if (torch)
-      ThrowBadInput(path, "is a PyTorch torch.save archive: its tensors are pickled, which specrecon "
-                          "does not unpickle; save them with numpy.save(t.numpy()) instead");
+      return ReadTorchArchive(path, torch_prefix, [&](const std::string& member, uint64_t exact, uint64_t max_bytes,
+                                                      std::vector<unsigned char>* bytes) {
+        const zip_int64_t idx = zip_name_locate(za.get(), member.c_str(), 0);
+        if (idx < 0) return false;
+        zip_stat_t st;
+        zip_stat_init(&st);
+        if (zip_stat_index(za.get(), static_cast<zip_uint64_t>(idx), 0, &st) != 0)
+          ThrowBadInput(path, "member '" + member + "': " + zip_strerror(za.get()));
+        const std::string where = "member '" + member + "': ";
+        CheckMember(st, where, path, file_size);
+        if (exact && st.size != exact)
+          ThrowBadInput(path, where + "holds " + std::to_string(st.size) + " bytes where its storage needs " + std::to_string(exact));
+        if (st.size > max_bytes)
+          ThrowBadInput(path, where + "holds " + std::to_string(st.size) + " bytes, more than the " + std::to_string(max_bytes) + " read");
+        std::unique_ptr<zip_file_t, ZipFileCloser> zf(zip_fopen_index(za.get(), static_cast<zip_uint64_t>(idx), 0));
+        if (!zf) ThrowBadInput(path, where + "cannot be opened: " + zip_strerror(za.get()));
+        ZipMemberSource src(zf.get(), path, member);
+        bytes->assign(st.size, 0);
+        size_t got = 0;
+        while (got < bytes->size()) {
+          const size_t n = src.Read(bytes->data() + got, bytes->size() - got);
+          if (n == 0) break;
+          got += n;
+        }
+        unsigned char extra;
+        if (got != bytes->size() || src.Read(&extra, 1) != 0)
+          ThrowBadInput(path, where + "holds " + (got != bytes->size() ? "fewer" : "more") + " bytes than its declared " +
+                                  std::to_string(st.size) + ": corrupt");
+        return true;
+      });
     ThrowBadInput(path, "zip archive holds no .npy arrays (" + std::to_string(entries) + " entries)");
   }
   if (!skipped.empty()) {

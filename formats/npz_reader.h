@@ -3,8 +3,8 @@
 // the central directory, handles zip64 and checks every member's CRC-32, and decodes each
 // .npy member with the npy reader (info.name = member name without ".npy"). Declared member
 // sizes are checked against the archive's size and deflate's 1032:1 limit before anything is
-// read, so corrupt directories and decompression bombs fail fast. A torch.save archive (zip of
-// pickles) is recognised and refused with advice. Thread safe (no shared state).
+// read, so corrupt directories and decompression bombs fail fast. A torch.save archive (a zip
+// of a pickle and storages) goes to formats/torch_reader.h, through the same member checks. Thread safe (no shared state).
 #pragma once
 
 #include <string>
@@ -14,8 +14,8 @@
 
 namespace specrecon {
 
-// Reads every .npy member of a zip archive. Throws Error(kBadInput) naming the file on a
-// malformed archive or member, or when no member is an .npy array.
+// Reads every .npy member of a zip archive, or the tensors of a torch.save archive. Throws
+// Error(kBadInput) naming the file on a malformed archive or member, or when it holds neither.
 std::vector<NdArray> ReadNpz(const std::string& path);
 
 }  // namespace specrecon

@@ -41,6 +41,9 @@ std::string SniffFormat(const std::string& path) {
   // MATLAB 7.3 files are HDF5 behind a 512-byte text userblock that starts "MATLAB 7.3".
   if (got >= 10 && std::memcmp(head, "MATLAB 7.3", 10) == 0) return "hdf5";
   if (got >= 6 && std::memcmp(head, "MATLAB", 6) == 0) return "mat5";
+  // torch.save's legacy format (PyTorch before 1.6, or _use_new_zipfile_serialization=False):
+  // a pickle of its magic number 0x1950a86a20f9469cfc6c first.
+  if (got >= 14 && std::memcmp(head, "\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19", 14) == 0) return "torch_legacy";
   // Text: printable ASCII, whitespace or valid UTF-8 (a BOM allowed), with a digit or a line end.
   const unsigned char* u = reinterpret_cast<const unsigned char*>(head);
   size_t i = (got >= 3 && std::memcmp(head, "\xEF\xBB\xBF", 3) == 0) ? 3 : 0;
@@ -70,6 +73,9 @@ std::vector<NdArray> ReadArrays(const std::string& path, const RawHints& hints) 
   if (kind == "zip") return ReadNpz(path);
   if (kind == "hdf5") return ReadHdf5(path);
   if (kind == "mat5") return ReadMat5(path);
+  if (kind == "torch_legacy")
+    ThrowBadInput(path, "is a legacy torch.save file (PyTorch before 1.6, or _use_new_zipfile_serialization=False), which "
+                        "specrecon does not read; save it with a current torch.save, or with numpy.save(t.numpy())");
   if (kind == "text") {
     const std::string text = ReadTextFile(path);
     if (LooksLikeOctaveText(text)) return ParseOctaveText(text, path);

@@ -131,6 +131,42 @@ std::vector<std::pair<Layout, size_t>> LayoutsFromShape(const ArrayReading& info
   return {{Layout::kFramesXBins, inner}, {Layout::kBinsXFrames, outer}};
 }
 
+std::vector<std::string> MatchStorageOrder(std::vector<NdArray>* main) {
+  std::vector<std::string> notes;
+  auto dims_of = [](const ArrayReading& info) {
+    std::vector<size_t> d;
+    for (size_t x : info.shape)
+      if (x > 1) d.push_back(x);
+    return d;
+  };
+  if (main->empty()) return notes;
+  const ArrayReading& first = main->front().info;
+  const std::vector<size_t> want = dims_of(first);
+  if (want.size() != 2) return notes;
+  for (size_t j = 1; j < main->size(); ++j) {
+    NdArray& a = (*main)[j];
+    if (a.info.fortran_order == first.fortran_order || dims_of(a.info) != want || a.values.size() != want[0] * want[1]) continue;
+    // File order of a rows x cols array: C order is [r][c], column-major [c][r].
+    const size_t rows = want[0], cols = want[1];
+    const size_t inner = a.info.fortran_order ? rows : cols, outer = a.info.fortran_order ? cols : rows;
+    auto transpose = [&](std::vector<double>* v) {
+      if (v->empty()) return;
+      std::vector<double> t(v->size());
+      for (size_t o = 0; o < outer; ++o)
+        for (size_t i = 0; i < inner; ++i) t[i * outer + o] = (*v)[o * inner + i];
+      v->swap(t);
+    };
+    transpose(&a.values);
+    transpose(&a.imag);
+    a.info.fortran_order = first.fortran_order;
+    const std::string name = a.info.name.empty() ? a.info.path : a.info.name;
+    const std::string other = first.name.empty() ? first.path : first.name;
+    notes.push_back("array " + name + ": reordered to " + (first.fortran_order ? "column-major" : "C") + " order, as " + other +
+                    " is stored");
+  }
+  return notes;
+}
+
 std::optional<double> SampleRateFromAxes(const std::vector<NdArray>& arrays, const ArrayRoles& roles,
                                          int n_fft, int hop, std::string* from) {
   double step = 0.0;

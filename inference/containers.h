@@ -30,6 +30,13 @@ ArrayRoles ClassifyArrays(const std::vector<NdArray>& arrays);
 // Layouts a stored 2-D shape allows: bins along either dimension, in file order.
 std::vector<std::pair<Layout, size_t>> LayoutsFromShape(const ArrayReading& info);
 
+// Puts every array of `main` after the first into the first's storage order where both are 2-D
+// (beside dimensions of 1) of the same shape but one is column-major and the other is not:
+// inference reads them in file order under one layout, and torch keeps its stft's
+// column-major strides through abs() but not through angle(), so a magnitude and phase saved
+// together differ. Returns a note for each array reordered.
+std::vector<std::string> MatchStorageOrder(std::vector<NdArray>* main);
+
 // Sample rate from a frequency axis (spacing fs/n_fft) or a time axis (spacing hop/fs).
 std::optional<double> SampleRateFromAxes(const std::vector<NdArray>& arrays, const ArrayRoles& roles,
                                          int n_fft, int hop, std::string* from);

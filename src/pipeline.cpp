@@ -223,6 +223,7 @@ RunResult RunInference(const RunOptions& options) {
   }
   std::vector<NdArray> main;
   for (int idx : roles.main) main.push_back(std::move(run.arrays[idx]));
+  for (const std::string& note : MatchStorageOrder(&main)) reading.push_back(note);
   if (roles.real_part && roles.imag_part && main.size() == 2 && main[0].size() == main[1].size()) {
     NdArray c = std::move(main[*roles.real_part]);
     c.imag = std::move(main[*roles.imag_part].values);

@@ -110,11 +110,11 @@ inline const NdArray* FindArray(const std::vector<NdArray>& arrays, const std::s
   return nullptr;
 }
 
-// Reads every manifest file of `format` without hints and checks every array; returns how
+// Reads every file of `format` in `manifest` (tests/data/formats/manifest.json by default) without hints and checks every array; returns how
 // many files were checked. Containers must return exactly the manifest's arrays.
-inline int CheckManifestFormat(const std::string& format) {
+inline int CheckManifestFormat(const std::string& format, const nlohmann::json& manifest = Manifest()) {
   int files = 0;
-  for (const auto& f : Manifest()["files"]) {
+  for (const auto& f : manifest["files"]) {
     if (f["format"].get<std::string>() != format) continue;
     const std::string rel = f["file"].get<std::string>();
     const std::string path = FixtureDir() + rel;

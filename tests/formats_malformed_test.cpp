@@ -52,7 +52,7 @@ BOOST_AUTO_TEST_CASE(malformed_fixtures_fail_with_specific_messages) {
     ExpectBadInput(FixtureDir() + m["file"].get<std::string>(), m["phrase"].get<std::string>());
     ++n;
   }
-  BOOST_CHECK_GE(n, 19);
+  BOOST_CHECK_GE(n, 18);  // and torch/manifest.json's four (formats_torch_test)
   // Headers claiming 10^10..10^12 elements or a 4 GB member were refused before allocating.
   BOOST_CHECK_LT(MaxRssKb() - rss0, 64 * 1024);
 }
@@ -77,7 +77,7 @@ BOOST_AUTO_TEST_CASE(every_truncation_and_byte_flip_fails_cleanly) {
   int refused = 0, tried = 0;
   for (const char* rel : {"npy/c16be.npy", "npy/version2.npy", "npz/stored.npz", "npz/deflated.npz",
                           "mat/scipy_v5.mat", "mat/octave_v7.mat", "mat/hdf5storage_v73.mat", "hdf5/h5py.h5",
-                          "hdf5/octave.h5", "text/octave_text.txt"}) {
+                          "hdf5/octave.h5", "text/octave_text.txt", "torch/dict.pt", "torch/views.pt"}) {
     std::ifstream in(FixtureDir() + rel, std::ios::binary);
     const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     std::vector<std::string> variants;

@@ -226,9 +226,7 @@ def make_torch():
     add("npy/torch_c64.npy", "npy", [array_entry("", "<c8", [6, 5])])
     t.numpy().tofile(path("raw/torch_f32le.bin"))
     add("raw/torch_f32le.bin", "raw", [array_entry("", "<f4", [30])], header_bytes=0)
-    torch.manual_seed(0)
-    torch.save({"mag": t}, path("malformed/torch_save.pt"))
-    MANIFEST["malformed"].append({"file": "malformed/torch_save.pt", "phrase": "PyTorch"})
+    # torch.save archives are read (formats/torch_reader.h): make_torch_fixtures.py writes them.
 
 
 # --------------------------------------------------------------------------- MATLAB / HDF5

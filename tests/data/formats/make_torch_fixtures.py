@@ -1,0 +1,154 @@
+#!/usr/bin/python3
+"""Write the torch.save fixtures that tests/formats_torch_test.cpp reads, with torch itself.
+
+    /usr/bin/python3 tests/data/formats/make_torch_fixtures.py
+
+Needs Debian's python3-torch. Values follow make_fixtures.py's formula, v(i) = sin(0.37*i)*100 +
+i*0.001 cast to the type (integers truncated; complex: imaginary part v(i+1000)); torch/manifest.json
+lists each file's arrays in make_fixtures.py's schema (name, dtype, byte order, shape, fortran_order,
+kind, start or literal values), in the order the saved object holds them. One file is derived by
+hand, as real tools cannot write it on this machine: big.pt is little.pt with its storage byte-swapped
+and its byteorder member saying "big" (what torch.save writes on a big-endian host). The malformed
+files (torch/malformed/) are derived from valid ones; manifest.json gives the phrase each error must
+contain. Zip entries get a fixed date, so two runs give the same bytes.
+"""
+import io
+import json
+import math
+import os
+import zipfile
+
+import numpy as np
+import torch
+
+HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "torch")
+MANIFEST = {"formula": "v(i) = sin(0.37*i)*100 + i*0.001", "files": [], "malformed": []}
+NP = {"float32": np.float32, "float64": np.float64, "float16": np.float16, "int16": np.int16, "complex64": np.complex64}
+
+
+def v(n, start=0):
+    return np.array([math.sin(0.37 * i) * 100 + i * 0.001 for i in range(start, start + n)], dtype=np.float64)
+
+
+def tensor(dtype, shape, start):
+    n = int(np.prod(shape))
+    if dtype == "complex64":
+        a = (v(n, start) + 1j * v(n, start + 1000)).astype(np.complex64)
+    elif dtype.startswith("int"):
+        a = np.trunc(v(n, start)).astype(NP[dtype])
+    else:
+        a = v(n, start).astype(NP[dtype])
+    return torch.from_numpy(a.reshape(shape))
+
+
+def entry(name, t, start=None, fortran=False, literal=None, kind=None):
+    dtype = str(t.dtype).replace("torch.", "") if isinstance(t, torch.Tensor) else t
+    number = not isinstance(t, torch.Tensor)  # a Python number: no byte order
+    e = {"name": name, "dtype": dtype, "byte_order": "none" if number or dtype in ("int8", "uint8", "bool") else "little",
+         "shape": list(t.shape) if isinstance(t, torch.Tensor) else [], "fortran_order": fortran}
+    if literal is not None:
+        e.update(kind="literal", values=literal)
+    else:
+        e.update(kind=kind or ("complex" if dtype.startswith("complex") else "int" if dtype.startswith("int") else "float"),
+                 start=start)
+    return e
+
+
+def fixed_dates(path):
+    """Rewrite the archive with a fixed date on every entry (torch.save writes none, but to be sure)."""
+    with zipfile.ZipFile(path) as z:
+        items = [(i, z.read(i.filename)) for i in z.infolist()]
+    with zipfile.ZipFile(path, "w") as z:
+        for i, data in items:
+            zi = zipfile.ZipInfo(i.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            zi.compress_type = i.compress_type
+            z.writestr(zi, data)
+
+
+def save(name, obj, arrays):
+    path = os.path.join(HERE, name)
+    torch.save(obj, path)
+    fixed_dates(path)
+    MANIFEST["files"].append({"file": "torch/" + name, "format": "torch", "arrays": arrays})
+
+
+def rewrite(src, dst, change, extra=None):
+    """dst: src's archive with change(name, bytes) -> bytes applied to each member, and the
+    members of extra {name under the archive's folder: bytes} added."""
+    with zipfile.ZipFile(os.path.join(HERE, src)) as z:
+        items = [(i, z.read(i.filename)) for i in z.infolist()]
+    with zipfile.ZipFile(os.path.join(HERE, dst), "w") as z:
+        for i, data in items:
+            zi = zipfile.ZipInfo(i.filename.replace(src[:-3] + "/", dst.split("/")[-1][:-3] + "/"), date_time=(1980, 1, 1, 0, 0, 0))
+            z.writestr(zi, change(i.filename, data))
+        for name, data in (extra or {}).items():
+            z.writestr(zipfile.ZipInfo(dst.split("/")[-1][:-3] + "/" + name, date_time=(1980, 1, 1, 0, 0, 0)), data)
+
+
+def main():
+    os.makedirs(os.path.join(HERE, "malformed"), exist_ok=True)
+    # A plain C-contiguous tensor.
+    save("little.pt", tensor("float32", (5, 7), 0), [entry("", tensor("float32", (5, 7), 0), 0)])
+    # torch.stft's own strides: its output is column-major in memory (a transposed tensor).
+    col = tensor("float32", (7, 5), 10).T
+    assert col.stride() == (1, 5)
+    save("column_major.pt", col, [entry("", col, 10, fortran=True)])
+    # A dict as scripts save a dump: magnitude, phase, a sample rate and a string.
+    mag, ph = tensor("float64", (4, 6), 100), tensor("float32", (4, 6), 200)
+    save("dict.pt", {"mag": mag, "phase": ph, "sr": 16000, "note": "hann 512"},
+         [entry("mag", mag, 100), entry("phase", ph, 200), entry("sr", "int64", literal=[16000])])
+    # Complex, as torch.stft(..., return_complex=True) returns it (its strides too).
+    z = tensor("complex64", (6, 3), 300).T
+    save("complex.pt", z, [entry("", z, 300, fortran=True)])
+    # A list: half precision, int16 and an nn.Parameter (pickled through _rebuild_parameter).
+    h, i16, p = tensor("float16", (8,), 400), tensor("int16", (3, 3), 500), torch.nn.Parameter(tensor("float32", (2, 2), 600))
+    save("list.pt", [h, i16, p], [entry("0", h, 400), entry("1", i16, 500), entry("2", p.detach(), 600)])
+    # Views: every other column of a 4 x 6 tensor (gathered in C order), and a slice with an offset.
+    base = tensor("float32", (4, 6), 700)
+    every_other = base[:, ::2]
+    flat = tensor("float32", (10,), 800)
+    save("views.pt", {"cols": every_other, "tail": flat[3:]},
+         [entry("cols", every_other, literal=[float(x) for x in every_other.flatten().tolist()]), entry("tail", flat[3:], 803)])
+    # Nested dicts name their tensors by path.
+    inner = tensor("float32", (2, 3), 900)
+    save("nested.pt", {"out": {"spec": inner}}, [entry("out.spec", inner, 900)])
+    # An STFT saved as scripts save one (not in the manifest: formats_torch_test reconstructs it):
+    # torch.stft's column-major strides survive abs() but not angle(), so the two arrays are
+    # stored in different orders. A 0.2 s chirp at 8 kHz, Hann 64 at hop 16, centred (reflect).
+    t = np.arange(1600) / 8000.0
+    x = torch.from_numpy(np.sin(2 * np.pi * (300 * t + 4000 * t * t)))
+    zz = torch.stft(x, 64, 16, window=torch.hann_window(64, dtype=torch.float64), return_complex=True)
+    assert zz.abs().stride() != zz.angle().stride()
+    torch.save({"magnitude": zz.abs().float(), "phase": zz.angle().float(), "sr": 8000}, os.path.join(HERE, "stft_dict.pt"))
+    fixed_dates(os.path.join(HERE, "stft_dict.pt"))
+    # big.pt: little.pt as a big-endian host writes it (PyTorch 1.10 and later add a byteorder
+    # member; this machine's 1.13 leaves it out, so little.pt tests the default).
+    def to_big(name, data):
+        if "/data/" in name:
+            return np.frombuffer(data, dtype="<f4").astype(">f4").tobytes()
+        return data
+    rewrite("little.pt", "big.pt", to_big, {"byteorder": b"big"})
+    e = entry("", tensor("float32", (5, 7), 0), 0)
+    e["byte_order"] = "big"
+    MANIFEST["files"].append({"file": "torch/big.pt", "format": "torch", "arrays": [e]})
+    # Malformed: a storage member cut short, a pickle cut short, a call that is not a tensor's.
+    rewrite("little.pt", "malformed/short_storage.pt", lambda n, d: d[:-4] if "/data/" in n else d)
+    MANIFEST["malformed"].append({"file": "torch/malformed/short_storage.pt", "phrase": "where its storage needs 140"})
+    rewrite("little.pt", "malformed/cut_pickle.pt", lambda n, d: d[: len(d) // 2] if n.endswith("data.pkl") else d)
+    MANIFEST["malformed"].append({"file": "torch/malformed/cut_pickle.pt", "phrase": "truncated"})
+    evil = b"\x80\x02cposix\nsystem\nq\x00X\x07\x00\x00\x00echo hiq\x01\x85q\x02Rq\x03."
+    rewrite("little.pt", "malformed/calls_system.pt", lambda n, d: evil if n.endswith("data.pkl") else d)
+    MANIFEST["malformed"].append({"file": "torch/malformed/calls_system.pt", "phrase": "calls posix.system, which specrecon does not run"})
+    torch.save(torch.ones(3), os.path.join(HERE, "malformed", "legacy.pt"), _use_new_zipfile_serialization=False)
+    MANIFEST["malformed"].append({"file": "torch/malformed/legacy.pt", "phrase": "legacy torch.save file"})
+    # Check every valid file against torch.load before writing the manifest.
+    for f in MANIFEST["files"]:
+        if f["file"] != "torch/big.pt":
+            torch.load(os.path.join(HERE, f["file"][len("torch/"):]))
+    with open(os.path.join(HERE, "manifest.json"), "w") as out:
+        json.dump(MANIFEST, out, indent=1)
+        out.write("\n")
+
+
+if __name__ == "__main__":
+    main()
