@@ -8,7 +8,7 @@
 #include "formats/decode.h"
 #include "formats/limits.h"
 #include "formats/npy_reader.h"
-#include "formats/torch_reader.h"
+#include "formats/pickle_reader.h"
 #include "src/errors.h"
 
 namespace specrecon {

@@ -4,7 +4,7 @@
 // .npy member with the npy reader (info.name = member name without ".npy"). Declared member
 // sizes are checked against the archive's size and deflate's 1032:1 limit before anything is
 // read, so corrupt directories and decompression bombs fail fast. A torch.save archive (a zip
-// of a pickle and storages) goes to formats/torch_reader.h, through the same member checks. Thread safe (no shared state).
+// of a pickle and storages) goes to formats/pickle_reader.h, through the same member checks. Thread safe (no shared state).
 #pragma once
 
 #include <string>

@@ -9,6 +9,7 @@
 #include "formats/npy_reader.h"
 #include "formats/npz_reader.h"
 #include "formats/octave_text_reader.h"
+#include "formats/pickle_reader.h"
 #include "formats/text_reader.h"
 #include "src/errors.h"
 
@@ -44,6 +45,15 @@ std::string SniffFormat(const std::string& path) {
   // torch.save's legacy format (PyTorch before 1.6, or _use_new_zipfile_serialization=False):
   // a pickle of its magic number 0x1950a86a20f9469cfc6c first.
   if (got >= 14 && std::memcmp(head, "\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19", 14) == 0) return "torch_legacy";
+  // A pickle (pickle.dump of numpy arrays): its protocol, a first opcode pickle.dump writes, and
+  // STOP as the last byte; a raw dump would have to match all three by chance.
+  if (got >= 3 && static_cast<unsigned char>(head[0]) == 0x80) {
+    char last = 0;
+    in.clear();
+    in.seekg(-1, std::ios::end);
+    in.read(&last, 1);
+    if (in && LooksLikePickle(reinterpret_cast<const unsigned char*>(head), got, static_cast<unsigned char>(last))) return "pickle";
+  }
   // Text: printable ASCII, whitespace or valid UTF-8 (a BOM allowed), with a digit or a line end.
   const unsigned char* u = reinterpret_cast<const unsigned char*>(head);
   size_t i = (got >= 3 && std::memcmp(head, "\xEF\xBB\xBF", 3) == 0) ? 3 : 0;
@@ -73,6 +83,7 @@ std::vector<NdArray> ReadArrays(const std::string& path, const RawHints& hints) 
   if (kind == "zip") return ReadNpz(path);
   if (kind == "hdf5") return ReadHdf5(path);
   if (kind == "mat5") return ReadMat5(path);
+  if (kind == "pickle") return ReadPickle(path);
   if (kind == "torch_legacy")
     ThrowBadInput(path, "is a legacy torch.save file (PyTorch before 1.6, or _use_new_zipfile_serialization=False), which "
                         "specrecon does not read; save it with a current torch.save, or with numpy.save(t.numpy())");

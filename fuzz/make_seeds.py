@@ -55,7 +55,9 @@ for root in ("tests/data/formats", "samples"):
             with open(path, "rb") as f:
                 data = f.read()
             kind = sniff(data[:512])
-            if kind in ("npy", "npz", "mat", "hdf5"):
+            if kind == "raw" and len(data) > 2 and data[0] == 0x80 and 2 <= data[1] <= 5 and data.endswith(b"."):
+                kind = "pickle"  # as formats/reader.cpp's LooksLikePickle
+            if kind in ("npy", "npz", "pickle", "mat", "hdf5"):
                 if len(data) > max_container:
                     continue  # cut containers are only broken; the malformed fixtures cover that
                 save(kind, data, rel)

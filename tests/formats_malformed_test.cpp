@@ -52,7 +52,7 @@ BOOST_AUTO_TEST_CASE(malformed_fixtures_fail_with_specific_messages) {
     ExpectBadInput(FixtureDir() + m["file"].get<std::string>(), m["phrase"].get<std::string>());
     ++n;
   }
-  BOOST_CHECK_GE(n, 18);  // and torch/manifest.json's four (formats_torch_test)
+  BOOST_CHECK_GE(n, 18);  // and pickle_manifest.json's six (formats_pickle_test)
   // Headers claiming 10^10..10^12 elements or a 4 GB member were refused before allocating.
   BOOST_CHECK_LT(MaxRssKb() - rss0, 64 * 1024);
 }

@@ -226,7 +226,7 @@ def make_torch():
     add("npy/torch_c64.npy", "npy", [array_entry("", "<c8", [6, 5])])
     t.numpy().tofile(path("raw/torch_f32le.bin"))
     add("raw/torch_f32le.bin", "raw", [array_entry("", "<f4", [30])], header_bytes=0)
-    # torch.save archives are read (formats/torch_reader.h): make_torch_fixtures.py writes them.
+    # torch.save archives are read (formats/pickle_reader.h): make_pickle_fixtures.py writes them.
 
 
 # --------------------------------------------------------------------------- MATLAB / HDF5

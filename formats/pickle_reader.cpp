@@ -1,9 +1,10 @@
-#include "formats/torch_reader.h"
+#include "formats/pickle_reader.h"
 
 #include <cstring>
 #include <map>
 #include <memory>
 
+#include "formats/byte_source.h"
 #include "formats/decode.h"
 #include "formats/limits.h"
 #include "src/errors.h"
@@ -14,6 +15,8 @@ namespace {
 // Caps on what a pickle may build: torch.save writes a few opcodes per tensor, so these bound
 // a hostile file's work and memory without limiting any real one.
 constexpr uint64_t kMaxPickleBytes = uint64_t{64} << 20;
+// A bare pickle holds its arrays' data: as large as the largest array read (float64).
+constexpr uint64_t kMaxPickleFileBytes = kMaxArrayElements * 8 + (uint64_t{1} << 20);
 constexpr size_t kMaxStack = 1 << 20;
 constexpr size_t kMaxDims = 32;
 constexpr size_t kMaxTensors = 4096;
@@ -22,7 +25,7 @@ struct Obj;
 using ObjPtr = std::shared_ptr<Obj>;
 
 struct Obj {
-  enum Kind { kNone, kBool, kInt, kFloat, kStr, kBytes, kTuple, kList, kDict, kGlobal, kStorage, kTensor, kMark } kind = kNone;
+  enum Kind { kNone, kBool, kInt, kFloat, kStr, kBytes, kTuple, kList, kDict, kGlobal, kStorage, kTensor, kArray, kDtype, kMark } kind = kNone;
   int64_t i = 0;
   double f = 0.0;
   std::string s;  // kStr, kBytes; kGlobal: "module.name"; kStorage: key
@@ -34,6 +37,10 @@ struct Obj {
   ObjPtr storage;
   int64_t offset = 0;
   std::vector<int64_t> shape, stride;
+  // kArray (a numpy array: dtype, shape, data) and kDtype (dtype): byte order and column-major.
+  std::string byte_order;
+  bool fortran = false;
+  std::string data;
 };
 
 ObjPtr Make(Obj::Kind k) {
@@ -104,6 +111,7 @@ class Unpickler {
         case 'U': PushStr(Obj::kStr, Byte()); break;                            // SHORT_BINSTRING
         case 'B': PushStr(Obj::kBytes, LoadUnsigned(Take(4), 4, false)); break; // BINBYTES
         case 'C': PushStr(Obj::kBytes, Byte()); break;                          // SHORT_BINBYTES
+        case 0x8e: case 0x96: PushStr(Obj::kBytes, LoadUnsigned(Take(8), 8, false)); break;  // BINBYTES8, BYTEARRAY8
         case 'c': {                            // GLOBAL "module\nname\n"
           ObjPtr o = Make(Obj::kGlobal);
           o->s = Line() + ".";
@@ -163,7 +171,11 @@ class Unpickler {
           for (size_t k = 0; k < kv.size(); k += 2) d->entries.push_back({kv[k], kv[k + 1]});
           break;
         }
-        case 'b': Pop(); Top(); break;         // BUILD: the state of a tensor or dict is not needed
+        case 'b': {                            // BUILD: a numpy array's or dtype's state; a tensor's or dict's is not needed
+          ObjPtr state = Pop();
+          Build(Top(), state);
+          break;
+        }
         case 'Q': Push(Storage(Pop())); break; // BINPERSID
         case 'R': {                            // REDUCE
           ObjPtr args = Pop(), fn = Pop();
@@ -174,14 +186,14 @@ class Unpickler {
           char hex[8];
           std::snprintf(hex, sizeof hex, "0x%02x", op);
           Fail(std::string("opcode ") + hex + " at byte " + std::to_string(pos_ - 1) +
-               ", which torch.save does not write");
+               ", which torch.save and pickle.dump of arrays do not write");
         }
       }
     }
   }
 
  private:
-  [[noreturn]] void Fail(const std::string& why) { ThrowBadInput(path_, "torch.save pickle: " + why); }
+  [[noreturn]] void Fail(const std::string& why) { ThrowBadInput(path_, "pickle: " + why); }
 
   unsigned char Byte() { return *Take(1); }
   const unsigned char* Take(size_t n) {
@@ -252,6 +264,53 @@ class Unpickler {
     for (const ObjPtr& x : o->items) v.push_back(Int(x, what));
     return v;
   }
+  // numpy's type codes ('f4', 'c8', 'i2', 'b1') as numpy names.
+  std::string NumpyDtype(const std::string& code) {
+    static const std::map<std::string, const char*> m = {
+        {"f2", "float16"}, {"f4", "float32"}, {"f8", "float64"}, {"c8", "complex64"}, {"c16", "complex128"},
+        {"i1", "int8"},    {"i2", "int16"},   {"i4", "int32"},   {"i8", "int64"},     {"u1", "uint8"},
+        {"u2", "uint16"},  {"u4", "uint32"},  {"u8", "uint64"},  {"b1", "bool"}};
+    auto it = m.find(code);
+    if (it == m.end()) Fail("numpy dtype '" + code + "' is not read (objects, strings, records and dates are not)");
+    return it->second;
+  }
+  // UTF-8 text of code points below 256 as the bytes they stand for.
+  std::string Latin1(const std::string& u) {
+    std::string out;
+    out.reserve(u.size());
+    for (size_t k = 0; k < u.size(); ++k) {
+      const unsigned char c = static_cast<unsigned char>(u[k]);
+      if (c < 0x80) out += static_cast<char>(c);
+      else if ((c == 0xC2 || c == 0xC3) && k + 1 < u.size() && (static_cast<unsigned char>(u[k + 1]) & 0xC0) == 0x80)
+        out += static_cast<char>(((c & 0x03) << 6) | (static_cast<unsigned char>(u[++k]) & 0x3F));
+      else Fail("latin1 text with a code point above 255");
+    }
+    return out;
+  }
+  // BUILD: (version, shape, dtype, is_fortran, data) of a numpy array; (version, byte order, ...)
+  // of a dtype. Other objects' state (a tensor's hooks, an OrderedDict's) is not needed.
+  void Build(const ObjPtr& o, const ObjPtr& state) {
+    if (o->kind == Obj::kDtype) {
+      if (state->kind != Obj::kTuple || state->items.size() < 2 || state->items[1]->kind != Obj::kStr) Fail("a dtype's state without its byte order");
+      const std::string& bo = state->items[1]->s;
+      if (bo == "<") o->byte_order = "little";
+      else if (bo == ">") o->byte_order = "big";
+      else if (bo != "|" && bo != "=") Fail("a dtype's byte order '" + bo + "'");
+      if (ElementSize(o->dtype) == 1) o->byte_order = "none";
+      return;
+    }
+    if (o->kind != Obj::kArray) return;
+    if (state->kind != Obj::kTuple || state->items.size() < 5) Fail("a numpy array's state is not (version, shape, dtype, fortran, data)");
+    const std::vector<ObjPtr>& st = state->items;
+    if (st[2]->kind != Obj::kDtype) Fail("a numpy array's state without its dtype");
+    if (st[4]->kind == Obj::kList) Fail("a numpy array of Python objects is not read");
+    if (st[4]->kind != Obj::kBytes && st[4]->kind != Obj::kStr) Fail("a numpy array's data are not bytes");
+    o->shape = Ints(st[1], "an array's shape");
+    o->dtype = st[2]->dtype;
+    o->byte_order = st[2]->byte_order;
+    o->fortran = Int(st[3], "an array's fortran flag") != 0;
+    o->data = st[4]->kind == Obj::kStr ? Latin1(st[4]->s) : st[4]->s;
+  }
   // ('storage', torch.FloatStorage, key, location, numel)
   ObjPtr Storage(const ObjPtr& pid) {
     if (pid->kind != Obj::kTuple || pid->items.size() < 5 || pid->items[0]->kind != Obj::kStr || pid->items[0]->s != "storage")
@@ -277,6 +336,41 @@ class Unpickler {
     const std::string& f = fn->s;
     const std::vector<ObjPtr>& a = args->items;
     if (f == "collections.OrderedDict") return Make(Obj::kDict);
+    // numpy arrays: pickled through _reconstruct then BUILD (protocols 2-4), or _frombuffer (5).
+    const std::string np = f.rfind("numpy.core.", 0) == 0 ? f.substr(11) : f.rfind("numpy._core.", 0) == 0 ? f.substr(12) : "";
+    if (np == "multiarray._reconstruct") return Make(Obj::kArray);
+    if (f == "numpy.dtype") {
+      if (a.empty() || a[0]->kind != Obj::kStr) Fail("numpy.dtype without a type code");
+      ObjPtr d = Make(Obj::kDtype);
+      d->dtype = NumpyDtype(a[0]->s);
+      d->byte_order = ElementSize(d->dtype) == 1 ? "none" : HostIsLittleEndian() ? "little" : "big";
+      return d;
+    }
+    if (f == "_codecs.encode") {  // protocol 2's bytes: a str of code points 0-255, encoded latin1
+      if (a.size() < 2 || a[0]->kind != Obj::kStr || a[1]->kind != Obj::kStr || a[1]->s != "latin1") Fail("_codecs.encode other than latin1");
+      ObjPtr b = Make(Obj::kBytes);
+      b->s = Latin1(a[0]->s);
+      return b;
+    }
+    if (np == "numeric._frombuffer") {
+      if (a.size() < 4 || a[0]->kind != Obj::kBytes || a[1]->kind != Obj::kDtype || a[3]->kind != Obj::kStr)
+        Fail(f + " without (buffer, dtype, shape, order)");
+      ObjPtr arr = Make(Obj::kArray);
+      arr->dtype = a[1]->dtype;
+      arr->byte_order = a[1]->byte_order;
+      arr->shape = Ints(a[2], "an array's shape");
+      arr->fortran = a[3]->s == "F";
+      arr->data = a[0]->s;
+      return arr;
+    }
+    if (np == "multiarray.scalar") {  // a numpy number (np.float64(16000.0))
+      if (a.size() < 2 || a[0]->kind != Obj::kDtype || a[1]->kind != Obj::kBytes) Fail(f + " without (dtype, bytes)");
+      ObjPtr arr = Make(Obj::kArray);
+      arr->dtype = a[0]->dtype;
+      arr->byte_order = a[0]->byte_order;
+      arr->data = a[1]->s;
+      return arr;
+    }
     if (f == "torch._utils._rebuild_tensor_v2" || f == "torch._utils._rebuild_tensor") {
       if (a.size() < 4 || a[0]->kind != Obj::kStorage) Fail(f + " without (storage, offset, size, stride)");
       ObjPtr t = Make(Obj::kTensor);
@@ -321,7 +415,7 @@ void Collect(const ObjPtr& o, const std::string& name, int depth, std::vector<Fo
   if (out->size() > kMaxTensors) ThrowBadInput(path, "torch.save pickle: more than " + std::to_string(kMaxTensors) + " arrays");
   auto child = [&](const std::string& key) { return name.empty() ? key : name + "." + key; };
   switch (o->kind) {
-    case Obj::kTensor: out->push_back({name, o}); break;
+    case Obj::kTensor: case Obj::kArray: out->push_back({name, o}); break;
     case Obj::kInt: case Obj::kFloat: case Obj::kBool:
       if (!name.empty()) out->push_back({name, o});
       break;
@@ -341,31 +435,64 @@ void Collect(const ObjPtr& o, const std::string& name, int depth, std::vector<Fo
 
 }  // namespace
 
-std::vector<NdArray> DecodeTorchPickle(
-    const std::string& path, const std::vector<unsigned char>& bytes, const std::string& byte_order,
+std::vector<NdArray> DecodePickle(
+    const std::string& path, const std::string& format, const std::vector<unsigned char>& bytes, const std::string& byte_order,
     const std::function<std::vector<unsigned char>(const std::string& key, const std::string& dtype, uint64_t numel)>& storage_bytes) {
+  const std::string what_file = format == "torch" ? "torch.save" : "pickle";
   Unpickler u(path, bytes);
   const ObjPtr root = u.Run();
   std::vector<Found> found;
   std::vector<std::string> skipped;
   Collect(root, "", 0, &found, &skipped, path);
-  size_t tensors = 0;
-  for (const Found& f : found) tensors += f.obj->kind == Obj::kTensor;
-  if (tensors == 0) ThrowBadInput(path, "torch.save archive holds no tensor");
+  size_t arrays = 0;
+  for (const Found& f : found) arrays += f.obj->kind == Obj::kTensor || f.obj->kind == Obj::kArray;
+  if (arrays == 0) ThrowBadInput(path, what_file + " pickle holds no tensor or numpy array");
   std::map<std::string, std::vector<unsigned char>> storages;  // by key: views share them
   std::vector<NdArray> out;
   for (const Found& f : found) {
     NdArray a;
     a.info.path = path;
-    a.info.format = "torch";
+    a.info.format = format;
     a.info.name = f.name;
     a.info.dtype_given = true;
-    const std::string what = f.name.empty() ? "the tensor" : "tensor '" + f.name + "'";
-    if (f.obj->kind != Obj::kTensor) {  // a number saved beside the tensors
+    const std::string kind = f.obj->kind == Obj::kArray ? "numpy array" : "tensor";
+    const std::string what = f.name.empty() ? "the " + kind : kind + " '" + f.name + "'";
+    if (f.obj->kind != Obj::kTensor && f.obj->kind != Obj::kArray) {  // a number saved beside the arrays
       a.info.dtype = f.obj->kind == Obj::kFloat ? "float64" : "int64";
       a.info.byte_order = "none";
       a.values.push_back(f.obj->kind == Obj::kFloat ? f.obj->f : static_cast<double>(f.obj->i));
-      a.info.note = "torch.save: a Python number";
+      a.info.note = what_file + ": a Python number";
+      out.push_back(std::move(a));
+      continue;
+    }
+    if (f.obj->kind == Obj::kArray) {
+      const Obj& arr = *f.obj;
+      if (arr.dtype.empty()) ThrowBadInput(path, "pickle: " + what + " was never given its state (dtype, shape, data)");
+      std::vector<uint64_t> dims;
+      for (int64_t d : arr.shape) {
+        if (d < 0) ThrowBadInput(path, "pickle: " + what + " has a negative size");
+        dims.push_back(static_cast<uint64_t>(d));
+      }
+      const uint64_t n = CheckedElementCount(dims, path, what);
+      const size_t es = ElementSize(arr.dtype);
+      if (arr.data.size() != n * es)
+        ThrowBadInput(path, "pickle: " + what + " (" + DimsText(dims) + ", " + arr.dtype + ") holds " + std::to_string(arr.data.size()) +
+                                " data bytes where its shape needs " + std::to_string(n * es));
+      a.info.dtype = arr.dtype;
+      a.info.byte_order = arr.byte_order;
+      a.info.shape.assign(dims.begin(), dims.end());
+      a.info.fortran_order = arr.fortran && dims.size() > 1;
+      a.values.resize(n);
+      const unsigned char* p = reinterpret_cast<const unsigned char*>(arr.data.data());
+      bool ok = true;
+      if (IsComplexDtype(arr.dtype)) {
+        a.imag.resize(n);
+        ok = n == 0 || DecodeComplexElements(p, n, arr.dtype, arr.byte_order, a.values.data(), a.imag.data());
+      } else {
+        ok = n == 0 || DecodeElements(p, n, arr.dtype, arr.byte_order, a.values.data());
+      }
+      if (!ok) ThrowBadInput(path, "pickle: " + what + " has element type " + arr.dtype + ", which is not decoded");
+      a.info.note = what_file + ": a numpy array" + std::string(a.info.fortran_order ? ", column-major" : "");
       out.push_back(std::move(a));
       continue;
     }
@@ -457,13 +584,38 @@ std::vector<NdArray> ReadTorchArchive(const std::string& path, const std::string
   }
   if (!read(prefix + "data.pkl", 0, kMaxPickleBytes, &bytes)) ThrowBadInput(path, "torch.save archive: no " + prefix + "data.pkl");
   const std::vector<unsigned char> pickle = std::move(bytes);
-  return DecodeTorchPickle(path, pickle, byte_order, [&](const std::string& key, const std::string& dtype, uint64_t numel) {
+  return DecodePickle(path, "torch", pickle, byte_order, [&](const std::string& key, const std::string& dtype, uint64_t numel) {
     std::vector<unsigned char> b;
     const uint64_t size = numel * ElementSize(dtype);
     if (!read(prefix + "data/" + key, size, size, &b))
       ThrowBadInput(path, "torch.save archive: storage '" + key + "' has no member " + prefix + "data/" + key);
     return b;
   });
+}
+
+std::vector<NdArray> ReadPickle(const std::string& path) {
+  const uint64_t size = RegularFileSize(path);
+  if (size > kMaxPickleFileBytes)
+    ThrowBadInput(path, "pickle of " + std::to_string(size) + " bytes: more than the " + std::to_string(kMaxPickleFileBytes) + " read");
+  std::vector<unsigned char> bytes(size);
+  FileSource src(path);
+  size_t got = 0;
+  while (got < bytes.size()) {
+    const size_t n = src.Read(bytes.data() + got, bytes.size() - got);
+    if (n == 0) ThrowBadInput(path, "shorter than its size while reading");
+    got += n;
+  }
+  return DecodePickle(path, "pickle", bytes, "little", [&](const std::string&, const std::string&, uint64_t) -> std::vector<unsigned char> {
+    ThrowBadInput(path, "pickle: holds a torch tensor, whose storage lives in a torch.save archive, not in a bare pickle");
+  });
+}
+
+bool LooksLikePickle(const unsigned char* head, size_t n, unsigned char last) {
+  if (n < 3 || head[0] != 0x80 || head[1] < 2 || head[1] > 5 || last != '.') return false;
+  // What pickle.dump and torch.save write next: a frame (protocol 4-5), a global (a numpy
+  // array), or an empty dict, list or tuple, or a mark.
+  const unsigned char c = head[2];
+  return c == 0x95 || c == 'c' || c == '}' || c == ']' || c == ')' || c == '(';
 }
 
 }  // namespace specrecon

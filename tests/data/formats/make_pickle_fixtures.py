@@ -1,55 +1,66 @@
 #!/usr/bin/python3
-"""Write the torch.save fixtures that tests/formats_torch_test.cpp reads, with torch itself.
+"""Write the torch.save and pickle fixtures that tests/formats_pickle_test.cpp reads, with torch
+and Python's pickle themselves.
 
-    /usr/bin/python3 tests/data/formats/make_torch_fixtures.py
+    /usr/bin/python3 tests/data/formats/make_pickle_fixtures.py
 
-Needs Debian's python3-torch. Values follow make_fixtures.py's formula, v(i) = sin(0.37*i)*100 +
-i*0.001 cast to the type (integers truncated; complex: imaginary part v(i+1000)); torch/manifest.json
-lists each file's arrays in make_fixtures.py's schema (name, dtype, byte order, shape, fortran_order,
-kind, start or literal values), in the order the saved object holds them. One file is derived by
-hand, as real tools cannot write it on this machine: big.pt is little.pt with its storage byte-swapped
-and its byteorder member saying "big" (what torch.save writes on a big-endian host). The malformed
-files (torch/malformed/) are derived from valid ones; manifest.json gives the phrase each error must
-contain. Zip entries get a fixed date, so two runs give the same bytes.
+Needs Debian's python3-torch and python3-numpy. Values follow make_fixtures.py's formula, v(i) =
+sin(0.37*i)*100 + i*0.001 cast to the type (integers truncated; complex: imaginary part v(i+1000));
+pickle_manifest.json lists each file's arrays in make_fixtures.py's schema (name, dtype, byte order,
+shape, fortran_order, kind, start or literal values), in the order the saved object holds them. One
+file is derived by hand, as real tools cannot write it on this machine: torch/big.pt is little.pt
+with its storage byte-swapped and its byteorder member saying "big" (what torch.save writes on a
+big-endian host). The malformed files (torch/malformed/, pickle/malformed/) are derived from valid
+ones or written by pickle; the manifest gives the phrase each error must contain. Zip entries get a
+fixed date, so two runs give the same bytes.
 """
-import io
 import json
 import math
 import os
+import pickle
 import zipfile
 
 import numpy as np
 import torch
 
-HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "torch")
+FORMATS = os.path.dirname(os.path.abspath(__file__))
+HERE = os.path.join(FORMATS, "torch")
+PICKLES = os.path.join(FORMATS, "pickle")
 MANIFEST = {"formula": "v(i) = sin(0.37*i)*100 + i*0.001", "files": [], "malformed": []}
-NP = {"float32": np.float32, "float64": np.float64, "float16": np.float16, "int16": np.int16, "complex64": np.complex64}
+NP = {"float32": np.float32, "float64": np.float64, "float16": np.float16, "int16": np.int16, "complex64": np.complex64,
+      "complex128": np.complex128, "uint8": np.uint8}
 
 
 def v(n, start=0):
     return np.array([math.sin(0.37 * i) * 100 + i * 0.001 for i in range(start, start + n)], dtype=np.float64)
 
 
-def tensor(dtype, shape, start):
+def array(dtype, shape, start):
     n = int(np.prod(shape))
-    if dtype == "complex64":
-        a = (v(n, start) + 1j * v(n, start + 1000)).astype(np.complex64)
+    if dtype.startswith("complex"):
+        a = (v(n, start) + 1j * v(n, start + 1000)).astype(NP[dtype])
     elif dtype.startswith("int"):
         a = np.trunc(v(n, start)).astype(NP[dtype])
+    elif dtype.startswith("uint"):
+        a = (np.trunc(v(n, start)) + 128).astype(NP[dtype])
     else:
         a = v(n, start).astype(NP[dtype])
-    return torch.from_numpy(a.reshape(shape))
+    return a.reshape(shape)
 
 
-def entry(name, t, start=None, fortran=False, literal=None, kind=None):
-    dtype = str(t.dtype).replace("torch.", "") if isinstance(t, torch.Tensor) else t
-    number = not isinstance(t, torch.Tensor)  # a Python number: no byte order
-    e = {"name": name, "dtype": dtype, "byte_order": "none" if number or dtype in ("int8", "uint8", "bool") else "little",
-         "shape": list(t.shape) if isinstance(t, torch.Tensor) else [], "fortran_order": fortran}
+def tensor(dtype, shape, start):
+    return torch.from_numpy(array(dtype, shape, start))
+
+
+def entry(name, t, start=None, fortran=False, literal=None, kind=None, byte_order="little"):
+    arr = isinstance(t, (torch.Tensor, np.ndarray))
+    dtype = str(t.dtype).replace("torch.", "") if arr else t
+    e = {"name": name, "dtype": dtype, "byte_order": "none" if not arr or dtype in ("int8", "uint8", "bool") else byte_order,
+         "shape": list(t.shape) if arr else [], "fortran_order": fortran}
     if literal is not None:
         e.update(kind="literal", values=literal)
     else:
-        e.update(kind=kind or ("complex" if dtype.startswith("complex") else "int" if dtype.startswith("int") else "float"),
+        e.update(kind=kind or ("complex" if dtype.startswith("complex") else "int" if "int" in dtype else "float"),
                  start=start)
     return e
 
@@ -72,6 +83,12 @@ def save(name, obj, arrays):
     MANIFEST["files"].append({"file": "torch/" + name, "format": "torch", "arrays": arrays})
 
 
+def dump(name, obj, protocol, arrays):
+    with open(os.path.join(PICKLES, name), "wb") as f:
+        pickle.dump(obj, f, protocol=protocol)
+    MANIFEST["files"].append({"file": "pickle/" + name, "format": "pickle", "arrays": arrays})
+
+
 def rewrite(src, dst, change, extra=None):
     """dst: src's archive with change(name, bytes) -> bytes applied to each member, and the
     members of extra {name under the archive's folder: bytes} added."""
@@ -87,6 +104,7 @@ def rewrite(src, dst, change, extra=None):
 
 def main():
     os.makedirs(os.path.join(HERE, "malformed"), exist_ok=True)
+    os.makedirs(os.path.join(PICKLES, "malformed"), exist_ok=True)
     # A plain C-contiguous tensor.
     save("little.pt", tensor("float32", (5, 7), 0), [entry("", tensor("float32", (5, 7), 0), 0)])
     # torch.stft's own strides: its output is column-major in memory (a transposed tensor).
@@ -112,7 +130,7 @@ def main():
     # Nested dicts name their tensors by path.
     inner = tensor("float32", (2, 3), 900)
     save("nested.pt", {"out": {"spec": inner}}, [entry("out.spec", inner, 900)])
-    # An STFT saved as scripts save one (not in the manifest: formats_torch_test reconstructs it):
+    # An STFT saved as scripts save one (not in the manifest: formats_pickle_test reconstructs it):
     # torch.stft's column-major strides survive abs() but not angle(), so the two arrays are
     # stored in different orders. A 0.2 s chirp at 8 kHz, Hann 64 at hop 16, centred (reflect).
     t = np.arange(1600) / 8000.0
@@ -139,13 +157,42 @@ def main():
     evil = b"\x80\x02cposix\nsystem\nq\x00X\x07\x00\x00\x00echo hiq\x01\x85q\x02Rq\x03."
     rewrite("little.pt", "malformed/calls_system.pt", lambda n, d: evil if n.endswith("data.pkl") else d)
     MANIFEST["malformed"].append({"file": "torch/malformed/calls_system.pt", "phrase": "calls posix.system, which specrecon does not run"})
-    torch.save(torch.ones(3), os.path.join(HERE, "malformed", "legacy.pt"), _use_new_zipfile_serialization=False)
+    # The legacy format names storages by their address: written once, kept (two runs differ).
+    legacy = os.path.join(HERE, "malformed", "legacy.pt")
+    if not os.path.exists(legacy):
+        torch.save(torch.ones(3), legacy, _use_new_zipfile_serialization=False)
     MANIFEST["malformed"].append({"file": "torch/malformed/legacy.pt", "phrase": "legacy torch.save file"})
+    # torch.save of a dict holding a numpy array (numpy's own pickling inside the archive).
+    npa = array("float32", (3, 5), 1100)
+    save("numpy_inside.pt", {"S": npa}, [entry("S", npa, 1100)])
+    # pickle.dump of numpy arrays, as research code saves a spectrogram: protocol 2 (bytes as
+    # latin1 text), 4 (pickle.dump's default), 5 (numpy's _frombuffer), column-major,
+    # big-endian, complex, and a numpy number beside them.
+    a2 = array("float32", (4, 6), 1200)
+    dump("protocol2.pkl", a2, 2, [entry("", a2, 1200)])
+    a4 = array("float64", (5, 3), 1300).T  # a transposed (column-major) view: stored as numpy keeps it
+    assert a4.flags["F_CONTIGUOUS"] and not a4.flags["C_CONTIGUOUS"]
+    dump("protocol4_fortran.pkl", a4, 4, [entry("", a4, 1300, fortran=True)])
+    a5 = array("complex64", (3, 4), 1400)
+    dump("protocol5.pkl", a5, 5, [entry("", a5, 1400)])
+    big = array("float32", (2, 5), 1500).astype(">f4")
+    mag, ph = array("float32", (3, 4), 1600), array("uint8", (3, 4), 1700)
+    dump("dict.pkl", {"magnitude": mag, "phase": ph, "sr": np.float64(22050.0), "big": big}, 4,
+         [entry("magnitude", mag, 1600), entry("phase", ph, 1700), entry("sr", "float64", literal=[22050.0]),
+          entry("big", big.astype("<f4"), 1500, byte_order="big")])
+    MANIFEST["files"][-1]["arrays"][2]["byte_order"] = "little"  # np.float64 keeps numpy's byte order
+    # Malformed: a numpy array of Python objects, and a pickle of something else.
+    with open(os.path.join(PICKLES, "malformed", "objects.pkl"), "wb") as f:
+        pickle.dump(np.array([1, "a"], dtype=object), f, protocol=4)
+    MANIFEST["malformed"].append({"file": "pickle/malformed/objects.pkl", "phrase": "numpy dtype 'O8' is not read"})
+    with open(os.path.join(PICKLES, "malformed", "set.pkl"), "wb") as f:
+        pickle.dump({"spec": {1, 2}}, f, protocol=4)
+    MANIFEST["malformed"].append({"file": "pickle/malformed/set.pkl", "phrase": "opcode 0x8f"})
     # Check every valid file against torch.load before writing the manifest.
     for f in MANIFEST["files"]:
         if f["file"] != "torch/big.pt":
-            torch.load(os.path.join(HERE, f["file"][len("torch/"):]))
-    with open(os.path.join(HERE, "manifest.json"), "w") as out:
+            (torch.load if f["format"] == "torch" else lambda p: pickle.load(open(p, "rb")))(os.path.join(FORMATS, f["file"]))
+    with open(os.path.join(FORMATS, "pickle_manifest.json"), "w") as out:
         json.dump(MANIFEST, out, indent=1)
         out.write("\n")
 

@@ -1,14 +1,18 @@
-// torch.save archives (formats/torch_reader.h), written by torch itself
-// (tests/data/formats/make_torch_fixtures.py): tensors of every layout torch code saves (C order,
-// torch.stft's column-major strides, complex, half, int16, nn.Parameter, strided views, storage
-// offsets, dicts, lists, nested dicts, a big-endian archive), pickles that are not a tensor's
-// refused without being run, and a magnitude and phase saved together in different storage
-// orders reconstructed.
+// torch.save archives and pickle.dump files (formats/pickle_reader.h), written by torch and
+// pickle themselves (tests/data/formats/make_pickle_fixtures.py): tensors of every layout torch
+// code saves (C order, torch.stft's column-major strides, complex, half, int16, nn.Parameter,
+// strided views, storage offsets, dicts, lists, nested dicts, a big-endian archive, a numpy
+// array inside), numpy arrays pickled with protocols 2, 4 and 5 (column-major, big-endian,
+// complex, uint8, a numpy number beside them), pickles that are not arrays refused without
+// being run, and a magnitude and phase saved together in different storage orders
+// reconstructed.
 #include <boost/test/unit_test.hpp>
+
+#include <unistd.h>
 
 #include <filesystem>
 
-#include "formats/torch_reader.h"
+#include "formats/pickle_reader.h"
 #include "inference/containers.h"
 #include "src/pipeline.h"
 #include "tests/formats_fixtures.h"
@@ -19,10 +23,10 @@ using namespace std::string_literals;
 
 namespace {
 
-const nlohmann::json& TorchManifest() {
+const nlohmann::json& PickleManifest() {
   static const nlohmann::json m = [] {
-    std::ifstream in(FixtureDir() + "torch/manifest.json");
-    BOOST_REQUIRE_MESSAGE(in, "tests/data/formats/torch/manifest.json missing: run make_torch_fixtures.py");
+    std::ifstream in(FixtureDir() + "pickle_manifest.json");
+    BOOST_REQUIRE_MESSAGE(in, "tests/data/formats/pickle_manifest.json missing: run make_pickle_fixtures.py");
     return nlohmann::json::parse(in);
   }();
   return m;
@@ -33,7 +37,7 @@ const nlohmann::json& TorchManifest() {
 std::string DecodeError(const std::string& pickle, uint64_t* asked = nullptr) {
   const std::vector<unsigned char> bytes(pickle.begin(), pickle.end());
   try {
-    DecodeTorchPickle("mem.pt", bytes, "little", [&](const std::string&, const std::string& dtype, uint64_t numel) {
+    DecodePickle("mem.pt", "torch", bytes, "little", [&](const std::string&, const std::string& dtype, uint64_t numel) {
       if (asked) *asked = numel;
       return std::vector<unsigned char>(numel * ElementSize(dtype), 0);
     });
@@ -60,15 +64,29 @@ std::string TensorPickle(int numel, int offset, const std::vector<int>& size, co
 
 }  // namespace
 
-BOOST_AUTO_TEST_SUITE(formats_torch)
+BOOST_AUTO_TEST_SUITE(formats_pickle)
 
 BOOST_AUTO_TEST_CASE(torch_save_fixtures_read_without_hints) {
-  // little, column_major, dict, complex, list, views, nested, big
-  BOOST_CHECK_EQUAL(CheckManifestFormat("torch", TorchManifest()), 8);
+  // little, column_major, dict, complex, list, views, nested, numpy_inside, big
+  BOOST_CHECK_EQUAL(CheckManifestFormat("torch", PickleManifest()), 9);
+}
+
+BOOST_AUTO_TEST_CASE(pickled_numpy_arrays_read_without_hints) {
+  // protocol2, protocol4_fortran, protocol5, dict
+  BOOST_CHECK_EQUAL(CheckManifestFormat("pickle", PickleManifest()), 4);
+  BOOST_CHECK_EQUAL(SniffFormat(FixtureDir() + "pickle/protocol2.pkl"), "pickle");
+  // A raw dump starting with a pickle's first bytes is still raw unless it ends with STOP.
+  const std::string tmp = "/tmp/specrecon_pickle_like_" + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    out << "\x80\x04\x95" << std::string(64, '\x01');
+  }
+  BOOST_CHECK_EQUAL(SniffFormat(tmp), "raw");
+  std::remove(tmp.c_str());
 }
 
 BOOST_AUTO_TEST_CASE(malformed_archives_fail_with_the_broken_rule) {
-  for (const auto& m : TorchManifest()["malformed"]) {
+  for (const auto& m : PickleManifest()["malformed"]) {
     const std::string path = FixtureDir() + m["file"].get<std::string>();
     BOOST_TEST_CONTEXT(path) {
       try {
@@ -81,7 +99,7 @@ BOOST_AUTO_TEST_CASE(malformed_archives_fail_with_the_broken_rule) {
       }
     }
   }
-  BOOST_CHECK_EQUAL(TorchManifest()["malformed"].size(), 4u);
+  BOOST_CHECK_EQUAL(PickleManifest()["malformed"].size(), 6u);
 }
 
 BOOST_AUTO_TEST_CASE(pickles_are_checked_before_storage_is_read) {
