@@ -551,6 +551,26 @@ BOOST_AUTO_TEST_CASE(fuzz_found_magnitude_without_structure_fails_cleanly) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(a_stored_shape_decides_the_layout) {
+  // numpy.save of scipy's Blackman 1024 at hop 512 of a French sentence (513 x 122, column-major):
+  // its flat stream correlates best at period 6, and it was read as n_fft 20860 while the shape
+  // was ignored here (tests/data/magnitude_shape/make.py).
+  const fs::path d = fs::path(SPECRECON_SOURCE_DIR) / "tests/data/magnitude_shape/scipy_fr16k_blackman1024_hop512";
+  const nlohmann::json t = ReadJson(d / "truth.json");
+  RunOptions opt;
+  opt.files = {(d / "magnitude.npy").string()};
+  opt.sample_rate = t["sample_rate"].get<int>();
+  const RunResult run = RunInference(opt);
+  const InferenceResult& r = run.inference;
+  BOOST_CHECK_EQUAL(r.params.n_fft, t["n_fft"].get<int>());
+  BOOST_CHECK_EQUAL(r.params.hop, t["hop"].get<int>());
+  BOOST_CHECK_EQUAL(r.params.window.length, t["win_length"].get<int>());
+  BOOST_CHECK_EQUAL(WindowFamilyName(r.params.window.family), t["window"]["family"].get<std::string>());
+  size_t shape_lines = 0;
+  for (const std::string& line : r.log.lines()) shape_lines += line.find("the stored shape leaves period 513 (122 x 513)") != std::string::npos;
+  BOOST_CHECK_EQUAL(shape_lines, 1u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace specrecon
