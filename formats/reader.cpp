@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "formats/hdf5_reader.h"
+#include "formats/json_reader.h"
 #include "formats/limits.h"
 #include "formats/mat_reader.h"
 #include "formats/npy_reader.h"
@@ -71,6 +72,7 @@ std::string SniffFormat(const std::string& path) {
     ++i;
   }
   const bool line_end = std::memchr(head, '\n', got) != nullptr;
+  if (text && LooksLikeJson(std::string(head, got))) return "json";
   if (text && (digit || line_end)) return "text";
   return "raw";
 }
@@ -84,6 +86,7 @@ std::vector<NdArray> ReadArrays(const std::string& path, const RawHints& hints) 
   if (kind == "hdf5") return ReadHdf5(path);
   if (kind == "mat5") return ReadMat5(path);
   if (kind == "pickle") return ReadPickle(path);
+  if (kind == "json") return ReadJson(path);
   if (kind == "torch_legacy")
     ThrowBadInput(path, "is a legacy torch.save file (PyTorch before 1.6, or _use_new_zipfile_serialization=False), which "
                         "specrecon does not read; save it with a current torch.save, or with numpy.save(t.numpy())");

@@ -70,7 +70,7 @@ const std::vector<CommandDoc>& CommandDocs() {
        "reconstruct FILE... -o OUT.wav [--report REPORT.json] [--html REPORT.html] [--sample-rate HZ] [hints]",
        "infer every STFT parameter not given and write the audio",
        "FILE... is one to three files in any order: a magnitude file and a phase file, one file with a "
-       "complex array or with both arrays inside (.npz, .pt, .pkl, .mat, HDF5), or a magnitude file alone (its phase "
+       "complex array or with both arrays inside (.npz, .pt, .pkl, .mat, HDF5, JSON), or a magnitude file alone (its phase "
        "is then retrieved). Which file is which is decided from content; --magnitude and --phase say it "
        "outright.\n\n"
        "The WAV is written atomically (temporary file, renamed when complete). --report writes the JSON "
@@ -113,7 +113,7 @@ const std::vector<CommandDoc>& CommandDocs() {
        "parameters (n_fft, hop, win_length, window, center, consistency) and status (ok, or the exit code "
        "and the error line). One failure does not stop the rest. The grouping is printed before "
        "processing; a progress bar is drawn on stderr when it is a terminal.\n\n"
-       "Grouping: only files of one directory belong together. A container (npz, torch.save, pickle, MAT, HDF5) or a complex "
+       "Grouping: only files of one directory belong together. A container (npz, torch.save, pickle, JSON, MAT, HDF5) or a complex "
        ".npy is a set by itself. Names pair a magnitude with a phase when the stems are equal after "
        "removing one role word (spectrogram/phases, mag/phase, take1_mag/take1_phase, S/P, Sxx/Sxx_phase). "
        "When exactly two files of a directory are left and their sizes allow the same element count, they "

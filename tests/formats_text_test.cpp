@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "formats/json_reader.h"
 #include "formats/octave_text_reader.h"
 #include "formats/text_reader.h"
 #include "tests/formats_fixtures.h"
@@ -105,6 +106,36 @@ BOOST_AUTO_TEST_CASE(octave_text_skips_non_numeric_and_keeps_layout) {
   }
   BOOST_CHECK_THROW(ParseOctaveText("# name: m\n# type: sparse complex matrix\n", "m.txt"), Error);
   BOOST_CHECK_THROW(ParseOctaveText("# name: m\n# type: matrix\n# rows: 100000\n# columns: 100000\n", "m.txt"), Error);
+}
+
+BOOST_AUTO_TEST_CASE(json_fixtures_read_without_hints) {
+  // Written by Python's json module (tests/data/formats/make_json_fixtures.py): a nested list, a
+  // dict of named arrays and a sample rate, and Python's NaN / -Infinity tokens, null, nested
+  // dicts, a list of arrays, a 3-D list, a ragged list (left out).
+  std::ifstream in(FixtureDir() + "json_manifest.json");
+  BOOST_REQUIRE_MESSAGE(in, "tests/data/formats/json_manifest.json missing: run make_json_fixtures.py");
+  const nlohmann::json manifest = nlohmann::json::parse(in);
+  BOOST_CHECK_EQUAL(CheckManifestFormat("json", manifest), 3);
+  // Arrays keep the file's order (role detection falls back to it).
+  const std::vector<NdArray> d = ReadArrays(FixtureDir() + "json/dict.json", {});
+  BOOST_REQUIRE_EQUAL(d.size(), 3u);
+  BOOST_CHECK_EQUAL(d[0].info.name, "magnitude");
+  BOOST_CHECK_EQUAL(d[1].info.name, "phase");
+  const std::vector<NdArray> t = ReadArrays(FixtureDir() + "json/tokens.json", {});
+  BOOST_CHECK(FindArray(t, "ragged") == nullptr && FindArray(t, "ragged.0") == nullptr);
+  BOOST_CHECK_NE(t[0].info.note.find("not arrays of numbers: ragged"), std::string::npos);
+  for (const auto& m : manifest["malformed"]) {
+    const std::string path = FixtureDir() + m["file"].get<std::string>();
+    try {
+      ReadArrays(path, {});
+      BOOST_ERROR(path << " accepted");
+    } catch (const Error& e) {
+      BOOST_CHECK(e.code() == ExitCode::kBadInput);
+      BOOST_CHECK_MESSAGE(e.Line().find(m["phrase"].get<std::string>()) != std::string::npos, e.Line());
+    }
+  }
+  BOOST_CHECK(LooksLikeJson("\xEF\xBB\xBF \n  {\"a\": [1]}") && LooksLikeJson("[[1, 2]]"));
+  BOOST_CHECK(!LooksLikeJson("1, 2\n[3]") && !LooksLikeJson("# [1]"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
