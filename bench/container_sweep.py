@@ -31,7 +31,7 @@ import numpy as np
 import scipy.io
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from wild_sweep import recordings, run_blind, snr_inside, stft_of  # noqa: E402
+from wild_sweep import draw_case, recordings, run_blind, snr_inside, stft_of  # noqa: E402
 
 MAG_NAMES = ["S", "mag", "magnitude", "spec", "spectrogram", "M", "abs_stft", "amplitude"]
 PHASE_NAMES = ["P", "phase", "phases", "angle", "ph", "phi"]
@@ -47,11 +47,7 @@ def main():
     rng = np.random.default_rng(seed)
     bad = run = 0
     for i in range(count):
-        name = str(rng.choice(list(srcs)))
-        fs, x = srcs[name]
-        tool = str(rng.choice(["scipy", "torch_c", "torch_nc", "numpy"]))
-        fam = str(rng.choice(["hann", "hamming", "blackman"]))
-        n_fft = int(rng.choice([256, 400, 512, 1024, 2048]))
+        name, fs, x, tool, fam, n_fft = draw_case(rng, srcs)
         win = n_fft
         if tool.startswith("torch") and rng.random() < 0.3:
             win = int(n_fft * rng.choice([0.5, 0.75]))

@@ -30,7 +30,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from wild_sweep import recordings, run_blind, snr_inside, stft_of  # noqa: E402
+from wild_sweep import draw_case, recordings, run_blind, snr_inside, stft_of  # noqa: E402
 
 
 def main():
@@ -42,11 +42,7 @@ def main():
     rng = np.random.default_rng(seed)
     right = {"phase": [0, 0], "magnitude only": [0, 0]}
     for i in range(count):
-        name = str(rng.choice(list(srcs)))
-        fs, x = srcs[name]
-        tool = str(rng.choice(["scipy", "torch_c", "torch_nc", "numpy"]))
-        fam = str(rng.choice(["hann", "hamming", "blackman"]))
-        n_fft = int(rng.choice([256, 400, 512, 1024, 2048]))
+        name, fs, x, tool, fam, n_fft = draw_case(rng, srcs)
         saved = str(rng.choice(["pt_dict", "pt_complex", "pt_power", "pkl_dict", "pkl_power"]))
         only = saved.endswith("power")
         hop = n_fft // int(rng.choice([2, 4] if only else [2, 4, 8]))

@@ -51,6 +51,17 @@ def recordings(work):
     return {"fr16k": read(fr16), "music22k": read(music)}
 
 
+def draw_case(rng, srcs, sizes=(256, 400, 512, 1024, 2048)):
+    """The first draws of a sweep's case, in this order: a recording, a tool, a family and an
+    n_fft. Returns (name, fs, x, tool, family, n_fft)."""
+    name = str(rng.choice(list(srcs)))
+    fs, x = srcs[name]
+    tool = str(rng.choice(["scipy", "torch_c", "torch_nc", "numpy"]))
+    fam = str(rng.choice(["hann", "hamming", "blackman"]))
+    n_fft = int(rng.choice(list(sizes)))
+    return name, fs, x, tool, fam, n_fft
+
+
 def stft_of(tool, fam, x, fs, n_fft, win, hop):
     """(f, t, Z) of x by scipy.signal.stft, torch.stft centred (torch_c) or not (torch_nc), or
     numpy frames from sample 0 (numpy); f and t are None but for scipy."""
@@ -99,11 +110,7 @@ def main():
     rng = np.random.default_rng(seed)
     bad = run = 0
     for i in range(count):
-        name = str(rng.choice(list(srcs)))
-        fs, x = srcs[name]
-        tool = str(rng.choice(["scipy", "torch_c", "torch_nc", "numpy"]))
-        fam = str(rng.choice(["hann", "hamming", "blackman"]))
-        n_fft = int(rng.choice([256, 512, 1024])) if mode == "mag" else int(rng.choice([256, 400, 512, 1024, 2048]))
+        name, fs, x, tool, fam, n_fft = draw_case(rng, srcs, (256, 512, 1024) if mode == "mag" else (256, 400, 512, 1024, 2048))
         win = n_fft
         if mode == "phase" and tool.startswith("torch") and rng.random() < 0.4:
             win = int(n_fft * rng.choice([0.5, 0.75]))

@@ -103,6 +103,19 @@ struct Walk {
   std::vector<NdArray> arrays;
   std::vector<std::string> skipped;
 
+  // A new float64 array named `name` (JSON numbers are doubles), appended.
+  NdArray& Add(const std::string& name, const char* note) {
+    NdArray a;
+    a.info.path = path;
+    a.info.format = "json";
+    a.info.name = name;
+    a.info.dtype = "float64";
+    a.info.byte_order = "none";
+    a.info.note = note;
+    arrays.push_back(std::move(a));
+    return arrays.back();
+  }
+
   void Visit(const Json& v, const std::string& name, int depth) {
     if (depth > kMaxDepth) ThrowBadInput(path, "JSON nested more than " + std::to_string(kMaxDepth) + " deep");
     auto child = [&](const std::string& key) { return name.empty() ? key : name + "." + key; };
@@ -117,17 +130,10 @@ struct Walk {
         std::vector<uint64_t> dims(shape.begin(), shape.end());
         const std::string what = name.empty() ? "the array" : "array '" + name + "'";
         const uint64_t n = CheckedElementCount(dims, path, what);
-        NdArray a;
-        a.info.path = path;
-        a.info.format = "json";
-        a.info.name = name;
-        a.info.dtype = "float64";
-        a.info.byte_order = "none";
+        NdArray& a = Add(name, "JSON: a nested list of numbers");
         a.info.shape = shape;
         a.values.reserve(n);
         Flatten(v, &a.values);
-        a.info.note = "JSON: a nested list of numbers";
-        arrays.push_back(std::move(a));
         return;
       }
       // A list of arrays of different shapes (or of dicts): each by its position, when one of
@@ -145,15 +151,7 @@ struct Walk {
       return;
     }
     if (Number(v, &x) && !v.is_null() && !v.is_string() && !name.empty()) {
-      NdArray a;
-      a.info.path = path;
-      a.info.format = "json";
-      a.info.name = name;
-      a.info.dtype = "float64";
-      a.info.byte_order = "none";
-      a.values.push_back(x);
-      a.info.note = "JSON: a number";
-      arrays.push_back(std::move(a));
+      Add(name, "JSON: a number").values.push_back(x);
       return;
     }
     if (!name.empty()) skipped.push_back(name);

@@ -104,6 +104,22 @@ inline void CheckArray(const NdArray& a, const nlohmann::json& e, const std::str
   }
 }
 
+// Reads `path` expecting a kBadInput Error whose line names the file and contains `phrase`.
+inline void ExpectBadInput(const std::string& path, const std::string& phrase) {
+  BOOST_TEST_CONTEXT(path) {
+    try {
+      ReadArrays(path, RawHints{});
+      BOOST_ERROR("accepted");
+    } catch (const Error& e) {
+      BOOST_CHECK(e.code() == ExitCode::kBadInput);
+      BOOST_CHECK_EQUAL(e.file(), path);
+      BOOST_CHECK_MESSAGE(e.Line().find("\"" + path + "\"") != std::string::npos, e.Line());
+      BOOST_CHECK_MESSAGE(e.Line().find(phrase) != std::string::npos, e.Line() << "  lacks: " << phrase);
+      BOOST_TEST_MESSAGE(e.Line());
+    }
+  }
+}
+
 inline const NdArray* FindArray(const std::vector<NdArray>& arrays, const std::string& name) {
   for (const NdArray& a : arrays)
     if (a.info.name == name) return &a;

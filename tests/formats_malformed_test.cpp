@@ -25,22 +25,6 @@ long MaxRssKb() {
   return u.ru_maxrss;
 }
 
-// Reads `path` expecting a kBadInput Error whose line names the file and contains `phrase`.
-void ExpectBadInput(const std::string& path, const std::string& phrase) {
-  BOOST_TEST_CONTEXT(path) {
-    try {
-      ReadArrays(path, RawHints{});
-      BOOST_ERROR("accepted");
-    } catch (const Error& e) {
-      BOOST_CHECK(e.code() == ExitCode::kBadInput);
-      BOOST_CHECK_EQUAL(e.file(), path);
-      BOOST_CHECK_MESSAGE(e.Line().find("\"" + path + "\"") != std::string::npos, e.Line());
-      BOOST_CHECK_MESSAGE(e.Line().find(phrase) != std::string::npos, e.Line() << "  lacks: " << phrase);
-      BOOST_TEST_MESSAGE(e.Line());
-    }
-  }
-}
-
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(formats_malformed)
