@@ -1,5 +1,6 @@
 #include "formats/pickle_reader.h"
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 #include <memory>
@@ -18,6 +19,9 @@ constexpr uint64_t kMaxPickleBytes = uint64_t{64} << 20;
 // A bare pickle holds its arrays' data: as large as the largest array read (float64).
 constexpr uint64_t kMaxPickleFileBytes = kMaxArrayElements * 8 + (uint64_t{1} << 20);
 constexpr size_t kMaxStack = 1 << 20;
+// Values a pickle may push in all (each a few hundred bytes): a pickled Python list of 4 million
+// floats is the most read; arrays pickled by numpy or torch push a few values each.
+constexpr size_t kMaxValues = size_t{1} << 22;
 constexpr size_t kMaxDims = 32;
 constexpr size_t kMaxTensors = 4096;
 
@@ -210,6 +214,8 @@ class Unpickler {
   }
   void Push(ObjPtr o) {
     if (stack_.size() >= kMaxStack) Fail("more than " + std::to_string(kMaxStack) + " values on the stack");
+    if (++pushed_ > kMaxValues)
+      Fail("more than " + std::to_string(kMaxValues) + " Python values (save large arrays with numpy.save or as numpy arrays)");
     stack_.push_back(std::move(o));
   }
   void PushInt(int64_t v) {
@@ -399,6 +405,7 @@ class Unpickler {
   const std::vector<unsigned char>& b_;
   size_t pos_ = 0;
   int depth_ = 0;
+  size_t pushed_ = 0;
   std::vector<ObjPtr> stack_;
   std::map<uint64_t, ObjPtr> memo_;
 };
@@ -408,7 +415,36 @@ struct Found {
   ObjPtr obj;
 };
 
-// Tensors (and numbers kept in dicts beside them) in the order the object holds them.
+// The shape of a rectangular nested list (or tuple) of Python numbers, or false.
+bool NumericShape(const ObjPtr& o, std::vector<int64_t>* shape, int depth) {
+  if ((o->kind != Obj::kList && o->kind != Obj::kTuple) || depth > 32) return false;
+  shape->push_back(static_cast<int64_t>(o->items.size()));
+  if (o->items.empty()) return false;  // an empty list is no array
+  auto number = [](const ObjPtr& x) { return x->kind == Obj::kInt || x->kind == Obj::kFloat; };
+  if (number(o->items[0])) return std::all_of(o->items.begin(), o->items.end(), number);
+  std::vector<int64_t> first;
+  if (!NumericShape(o->items[0], &first, depth + 1)) return false;
+  for (size_t k = 1; k < o->items.size(); ++k) {
+    std::vector<int64_t> sk;
+    if (!NumericShape(o->items[k], &sk, depth + 1) || sk != first) return false;
+  }
+  shape->insert(shape->end(), first.begin(), first.end());
+  return true;
+}
+
+void FlattenNumbers(const ObjPtr& o, std::string* bytes) {
+  if (o->kind == Obj::kList || o->kind == Obj::kTuple) {
+    for (const ObjPtr& x : o->items) FlattenNumbers(x, bytes);
+    return;
+  }
+  const double v = o->kind == Obj::kFloat ? o->f : static_cast<double>(o->i);
+  uint64_t bits;
+  std::memcpy(&bits, &v, 8);
+  for (int k = 0; k < 8; ++k) bytes->push_back(static_cast<char>((bits >> (8 * k)) & 0xFF));
+}
+
+// Tensors, numpy arrays, nested lists of Python numbers (as float64 arrays, little-endian) and
+// numbers kept in dicts beside them, in the order the object holds them.
 void Collect(const ObjPtr& o, const std::string& name, int depth, std::vector<Found>* out, std::vector<std::string>* skipped,
              const std::string& path) {
   if (depth > 32) ThrowBadInput(path, "torch.save pickle: containers nested more than 32 deep");
@@ -419,9 +455,21 @@ void Collect(const ObjPtr& o, const std::string& name, int depth, std::vector<Fo
     case Obj::kInt: case Obj::kFloat: case Obj::kBool:
       if (!name.empty()) out->push_back({name, o});
       break;
-    case Obj::kTuple: case Obj::kList:
+    case Obj::kTuple: case Obj::kList: {
+      std::vector<int64_t> shape;
+      if (NumericShape(o, &shape, 0) && (shape.size() > 1 || o->items.size() > 1)) {
+        ObjPtr arr = Make(Obj::kArray);
+        arr->dtype = "float64";
+        arr->byte_order = "little";
+        arr->shape = shape;
+        arr->s = "list";  // for the note
+        FlattenNumbers(o, &arr->data);
+        out->push_back({name, arr});
+        break;
+      }
       for (size_t k = 0; k < o->items.size(); ++k) Collect(o->items[k], child(std::to_string(k)), depth + 1, out, skipped, path);
       break;
+    }
     case Obj::kDict:
       for (const auto& [k, v] : o->entries) {
         std::string key = k->kind == Obj::kStr ? k->s : k->kind == Obj::kInt ? std::to_string(k->i) : "?";
@@ -492,7 +540,9 @@ std::vector<NdArray> DecodePickle(
         ok = n == 0 || DecodeElements(p, n, arr.dtype, arr.byte_order, a.values.data());
       }
       if (!ok) ThrowBadInput(path, "pickle: " + what + " has element type " + arr.dtype + ", which is not decoded");
-      a.info.note = what_file + ": a numpy array" + std::string(a.info.fortran_order ? ", column-major" : "");
+      if (arr.s == "list") a.info.byte_order = "none";  // Python numbers, written here as doubles
+      a.info.note = what_file + (arr.s == "list" ? ": a nested list of Python numbers" : ": a numpy array") +
+                    std::string(a.info.fortran_order ? ", column-major" : "");
       out.push_back(std::move(a));
       continue;
     }

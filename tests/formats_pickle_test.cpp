@@ -72,8 +72,8 @@ BOOST_AUTO_TEST_CASE(torch_save_fixtures_read_without_hints) {
 }
 
 BOOST_AUTO_TEST_CASE(pickled_numpy_arrays_read_without_hints) {
-  // protocol2, protocol4_fortran, protocol5, dict
-  BOOST_CHECK_EQUAL(CheckManifestFormat("pickle", PickleManifest()), 4);
+  // protocol2, protocol4_fortran, protocol5, dict, lists
+  BOOST_CHECK_EQUAL(CheckManifestFormat("pickle", PickleManifest()), 5);
   BOOST_CHECK_EQUAL(SniffFormat(FixtureDir() + "pickle/protocol2.pkl"), "pickle");
   // A raw dump starting with a pickle's first bytes is still raw unless it ends with STOP.
   const std::string tmp = "/tmp/specrecon_pickle_like_" + std::to_string(::getpid());
@@ -111,6 +111,12 @@ BOOST_AUTO_TEST_CASE(pickles_are_checked_before_storage_is_read) {
   BOOST_CHECK_NE(DecodeError("\x80\x02I1\n."s).find("opcode 0x49"), std::string::npos);
   BOOST_CHECK_NE(DecodeError("\x80\x02t."s).find("no MARK"), std::string::npos);
   BOOST_CHECK_NE(DecodeError("\x80\x02."s).find("finds no value"), std::string::npos);
+  // A pickle pushing more values than kMaxValues (a list appended 2^22 Nones, one at a time,
+  // so that the stack stays short) is refused; a stack of more than 2^20 is refused first.
+  std::string appends;
+  for (size_t k = 0; k < (size_t{1} << 22); ++k) appends += "Na";
+  BOOST_CHECK_NE(DecodeError("\x80\x02]"s + appends + "."s).find("Python values"), std::string::npos);
+  BOOST_CHECK_NE(DecodeError("\x80\x02]("s + std::string((1u << 20) + 1, 'N') + "e."s).find("values on the stack"), std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(storage_orders_of_a_pair_are_matched) {

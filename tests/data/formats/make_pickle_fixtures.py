@@ -181,7 +181,14 @@ def main():
          [entry("magnitude", mag, 1600), entry("phase", ph, 1700), entry("sr", "float64", literal=[22050.0]),
           entry("big", big.astype("<f4"), 1500, byte_order="big")])
     MANIFEST["files"][-1]["arrays"][2]["byte_order"] = "little"  # np.float64 keeps numpy's byte order
-    # Malformed: a numpy array of Python objects, and a pickle of something else.
+    # Python lists of numbers (S.tolist()), as float64: a 3 x 4 list, a tuple, and an int beside them.
+    lst = array("float64", (3, 4), 1800)
+    dump("lists.pkl", {"S": lst.tolist(), "pair": (1.5, 2.5), "sr": 8000}, 4,
+         [entry("S", lst, 1800), entry("pair", "float64", literal=[1.5, 2.5]), entry("sr", "int64", literal=[8000])])
+    MANIFEST["files"][-1]["arrays"][1]["shape"] = [2]
+    for e in MANIFEST["files"][-1]["arrays"][:2]:
+        e["byte_order"] = "none"  # Python numbers carry no byte order
+        # Malformed: a numpy array of Python objects, and a pickle of something else.
     with open(os.path.join(PICKLES, "malformed", "objects.pkl"), "wb") as f:
         pickle.dump(np.array([1, "a"], dtype=object), f, protocol=4)
     MANIFEST["malformed"].append({"file": "pickle/malformed/objects.pkl", "phrase": "numpy dtype 'O8' is not read"})
