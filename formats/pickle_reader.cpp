@@ -69,6 +69,17 @@ const char* StorageDtype(const std::string& global) {
 class Unpickler {
  public:
   Unpickler(const std::string& path, const std::vector<unsigned char>& b) : path_(path), b_(b) {}
+  // A pickle can make a container hold itself (a memoised list appended to itself); the links
+  // between the objects it made are cut here, or those cycles of shared pointers would leak.
+  ~Unpickler() {
+    for (const ObjPtr& o : made_) {
+      o->items.clear();
+      o->entries.clear();
+      o->storage.reset();
+    }
+  }
+  Unpickler(const Unpickler&) = delete;
+  Unpickler& operator=(const Unpickler&) = delete;
 
   ObjPtr Run() {
     for (;;) {
@@ -80,10 +91,10 @@ class Unpickler {
           ObjPtr r = Pop();
           return r;
         }
-        case '(': Push(Make(Obj::kMark)); break;
-        case 'N': Push(Make(Obj::kNone)); break;
+        case '(': Push(New(Obj::kMark)); break;
+        case 'N': Push(New(Obj::kNone)); break;
         case 0x88: case 0x89: {                // NEWTRUE, NEWFALSE
-          ObjPtr o = Make(Obj::kBool);
+          ObjPtr o = New(Obj::kBool);
           o->i = op == 0x88;
           Push(o);
           break;
@@ -103,7 +114,7 @@ class Unpickler {
         }
         case 'G': {                            // BINFLOAT: big-endian double
           const uint64_t bits = LoadUnsigned(Take(8), 8, true);
-          ObjPtr o = Make(Obj::kFloat);
+          ObjPtr o = New(Obj::kFloat);
           std::memcpy(&o->f, &bits, 8);
           Push(o);
           break;
@@ -117,7 +128,7 @@ class Unpickler {
         case 'C': PushStr(Obj::kBytes, Byte()); break;                          // SHORT_BINBYTES
         case 0x8e: case 0x96: PushStr(Obj::kBytes, LoadUnsigned(Take(8), 8, false)); break;  // BINBYTES8, BYTEARRAY8
         case 'c': {                            // GLOBAL "module\nname\n"
-          ObjPtr o = Make(Obj::kGlobal);
+          ObjPtr o = New(Obj::kGlobal);
           o->s = Line() + ".";
           o->s += Line();
           Push(o);
@@ -126,7 +137,7 @@ class Unpickler {
         case 0x93: {                           // STACK_GLOBAL
           ObjPtr name = Pop(), module = Pop();
           if (module->kind != Obj::kStr || name->kind != Obj::kStr) Fail("STACK_GLOBAL without two strings");
-          ObjPtr o = Make(Obj::kGlobal);
+          ObjPtr o = New(Obj::kGlobal);
           o->s = module->s + "." + name->s;
           Push(o);
           break;
@@ -136,17 +147,17 @@ class Unpickler {
         case 0x94: Memo(memo_.size()); break;                              // MEMOIZE
         case 'h': Push(Get(Byte())); break;                                // BINGET
         case 'j': Push(Get(LoadUnsigned(Take(4), 4, false))); break;       // LONG_BINGET
-        case ')': Push(Make(Obj::kTuple)); break;
-        case ']': Push(Make(Obj::kList)); break;
-        case '}': Push(Make(Obj::kDict)); break;
+        case ')': Push(New(Obj::kTuple)); break;
+        case ']': Push(New(Obj::kList)); break;
+        case '}': Push(New(Obj::kDict)); break;
         case 't': {
-          ObjPtr o = Make(Obj::kTuple);
+          ObjPtr o = New(Obj::kTuple);
           o->items = PopToMark();
           Push(o);
           break;
         }
         case 0x85: case 0x86: case 0x87: {     // TUPLE1-3
-          ObjPtr o = Make(Obj::kTuple);
+          ObjPtr o = New(Obj::kTuple);
           o->items.resize(op - 0x84);
           for (size_t k = o->items.size(); k-- > 0;) o->items[k] = Pop();
           Push(o);
@@ -197,6 +208,10 @@ class Unpickler {
   }
 
  private:
+  ObjPtr New(Obj::Kind k) {
+    made_.push_back(Make(k));
+    return made_.back();
+  }
   [[noreturn]] void Fail(const std::string& why) { ThrowBadInput(path_, "pickle: " + why); }
 
   unsigned char Byte() { return *Take(1); }
@@ -219,12 +234,12 @@ class Unpickler {
     stack_.push_back(std::move(o));
   }
   void PushInt(int64_t v) {
-    ObjPtr o = Make(Obj::kInt);
+    ObjPtr o = New(Obj::kInt);
     o->i = v;
     Push(o);
   }
   void PushStr(Obj::Kind k, uint64_t n) {
-    ObjPtr o = Make(k);
+    ObjPtr o = New(k);
     const unsigned char* p = Take(n);
     o->s.assign(reinterpret_cast<const char*>(p), n);
     Push(o);
@@ -330,7 +345,7 @@ class Unpickler {
     if (numel < 0 || static_cast<uint64_t>(numel) > kMaxArrayElements)
       Fail("storage '" + pid->items[2]->s + "' declares " + std::to_string(numel) + " elements (at most " +
            std::to_string(kMaxArrayElements) + " are read)");
-    ObjPtr o = Make(Obj::kStorage);
+    ObjPtr o = New(Obj::kStorage);
     o->s = pid->items[2]->s;
     o->dtype = dtype;
     o->numel = static_cast<uint64_t>(numel);
@@ -341,27 +356,27 @@ class Unpickler {
     if (args->kind != Obj::kTuple) Fail("REDUCE without an argument tuple");
     const std::string& f = fn->s;
     const std::vector<ObjPtr>& a = args->items;
-    if (f == "collections.OrderedDict") return Make(Obj::kDict);
+    if (f == "collections.OrderedDict") return New(Obj::kDict);
     // numpy arrays: pickled through _reconstruct then BUILD (protocols 2-4), or _frombuffer (5).
     const std::string np = f.rfind("numpy.core.", 0) == 0 ? f.substr(11) : f.rfind("numpy._core.", 0) == 0 ? f.substr(12) : "";
-    if (np == "multiarray._reconstruct") return Make(Obj::kArray);
+    if (np == "multiarray._reconstruct") return New(Obj::kArray);
     if (f == "numpy.dtype") {
       if (a.empty() || a[0]->kind != Obj::kStr) Fail("numpy.dtype without a type code");
-      ObjPtr d = Make(Obj::kDtype);
+      ObjPtr d = New(Obj::kDtype);
       d->dtype = NumpyDtype(a[0]->s);
       d->byte_order = ElementSize(d->dtype) == 1 ? "none" : HostIsLittleEndian() ? "little" : "big";
       return d;
     }
     if (f == "_codecs.encode") {  // protocol 2's bytes: a str of code points 0-255, encoded latin1
       if (a.size() < 2 || a[0]->kind != Obj::kStr || a[1]->kind != Obj::kStr || a[1]->s != "latin1") Fail("_codecs.encode other than latin1");
-      ObjPtr b = Make(Obj::kBytes);
+      ObjPtr b = New(Obj::kBytes);
       b->s = Latin1(a[0]->s);
       return b;
     }
     if (np == "numeric._frombuffer") {
       if (a.size() < 4 || a[0]->kind != Obj::kBytes || a[1]->kind != Obj::kDtype || a[3]->kind != Obj::kStr)
         Fail(f + " without (buffer, dtype, shape, order)");
-      ObjPtr arr = Make(Obj::kArray);
+      ObjPtr arr = New(Obj::kArray);
       arr->dtype = a[1]->dtype;
       arr->byte_order = a[1]->byte_order;
       arr->shape = Ints(a[2], "an array's shape");
@@ -371,7 +386,7 @@ class Unpickler {
     }
     if (np == "multiarray.scalar") {  // a numpy number (np.float64(16000.0))
       if (a.size() < 2 || a[0]->kind != Obj::kDtype || a[1]->kind != Obj::kBytes) Fail(f + " without (dtype, bytes)");
-      ObjPtr arr = Make(Obj::kArray);
+      ObjPtr arr = New(Obj::kArray);
       arr->dtype = a[0]->dtype;
       arr->byte_order = a[0]->byte_order;
       arr->data = a[1]->s;
@@ -379,7 +394,7 @@ class Unpickler {
     }
     if (f == "torch._utils._rebuild_tensor_v2" || f == "torch._utils._rebuild_tensor") {
       if (a.size() < 4 || a[0]->kind != Obj::kStorage) Fail(f + " without (storage, offset, size, stride)");
-      ObjPtr t = Make(Obj::kTensor);
+      ObjPtr t = New(Obj::kTensor);
       t->storage = a[0];
       t->offset = Int(a[1], "a tensor's storage offset");
       t->shape = Ints(a[2], "a tensor's size");
@@ -406,6 +421,7 @@ class Unpickler {
   size_t pos_ = 0;
   int depth_ = 0;
   size_t pushed_ = 0;
+  std::vector<ObjPtr> made_;  // every object made, for the destructor
   std::vector<ObjPtr> stack_;
   std::map<uint64_t, ObjPtr> memo_;
 };
@@ -447,8 +463,8 @@ void FlattenNumbers(const ObjPtr& o, std::string* bytes) {
 // numbers kept in dicts beside them, in the order the object holds them.
 void Collect(const ObjPtr& o, const std::string& name, int depth, std::vector<Found>* out, std::vector<std::string>* skipped,
              const std::string& path) {
-  if (depth > 32) ThrowBadInput(path, "torch.save pickle: containers nested more than 32 deep");
-  if (out->size() > kMaxTensors) ThrowBadInput(path, "torch.save pickle: more than " + std::to_string(kMaxTensors) + " arrays");
+  if (depth > 32) ThrowBadInput(path, "pickle: containers nested more than 32 deep");
+  if (out->size() > kMaxTensors) ThrowBadInput(path, "pickle: more than " + std::to_string(kMaxTensors) + " arrays");
   auto child = [&](const std::string& key) { return name.empty() ? key : name + "." + key; };
   switch (o->kind) {
     case Obj::kTensor: case Obj::kArray: out->push_back({name, o}); break;

@@ -111,6 +111,10 @@ BOOST_AUTO_TEST_CASE(pickles_are_checked_before_storage_is_read) {
   BOOST_CHECK_NE(DecodeError("\x80\x02I1\n."s).find("opcode 0x49"), std::string::npos);
   BOOST_CHECK_NE(DecodeError("\x80\x02t."s).find("no MARK"), std::string::npos);
   BOOST_CHECK_NE(DecodeError("\x80\x02."s).find("finds no value"), std::string::npos);
+  // A list that holds itself (memoised, then appended to itself) is refused, and freed (the
+  // sanitizer build checks for leaks).
+  BOOST_CHECK_NE(DecodeError("\x80\x02]q\x00h\x00" "a."s).find("nested more than 32 deep"), std::string::npos);
+  BOOST_CHECK_NE(DecodeError("\x80\x02}q\x00X\x01\x00\x00\x00" "ah\x00s."s).find("nested more than 32 deep"), std::string::npos);
   // A pickle pushing more values than kMaxValues (a list appended 2^22 Nones, one at a time,
   // so that the stack stays short) is refused; a stack of more than 2^20 is refused first.
   std::string appends;
