@@ -21,4 +21,16 @@ size_t FileSource::Read(void* buf, size_t n) {
   return got;
 }
 
+std::vector<unsigned char> ReadFileBytes(const std::string& path, uint64_t size) {
+  std::vector<unsigned char> bytes(static_cast<size_t>(size));
+  FileSource src(path);
+  size_t got = 0;
+  while (got < bytes.size()) {
+    const size_t n = src.Read(bytes.data() + got, bytes.size() - got);
+    if (n == 0) ThrowBadInput(path, "ended after " + std::to_string(got) + " of its " + std::to_string(size) + " bytes while being read");
+    got += n;
+  }
+  return bytes;
+}
+
 }  // namespace specrecon

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 namespace specrecon {
 
@@ -31,5 +32,10 @@ class FileSource : public ByteSource {
   std::string path_;
   std::FILE* f_ = nullptr;
 };
+
+// The first `size` bytes of the file at `path` (its size, checked by the caller against its
+// reader's cap), for readers that parse a whole file in memory (JSON, pickles). Throws
+// Error(kBadInput) naming the file when it cannot be opened or ends before `size` bytes.
+std::vector<unsigned char> ReadFileBytes(const std::string& path, uint64_t size);
 
 }  // namespace specrecon

@@ -1,9 +1,10 @@
 #include "formats/json_reader.h"
 
+#include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "formats/byte_source.h"
 #include "formats/limits.h"
 #include "src/errors.h"
 
@@ -193,12 +194,8 @@ std::vector<NdArray> ReadJson(const std::string& path) {
   if (size > kMaxJsonBytes)
     ThrowBadInput(path, "JSON file of " + std::to_string(size) + " bytes is larger than the " + std::to_string(kMaxJsonBytes) +
                             " this tool parses; save the arrays with numpy.save instead");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) ThrowBadInput(path, "cannot open for reading");
-  std::string text(static_cast<size_t>(size), '\0');
-  in.read(&text[0], static_cast<std::streamsize>(size));
-  if (static_cast<uint64_t>(in.gcount()) != size) ThrowBadInput(path, "shorter than its size while reading");
-  return ParseJson(text, path);
+  const std::vector<unsigned char> bytes = ReadFileBytes(path, size);
+  return ParseJson(std::string(bytes.begin(), bytes.end()), path);
 }
 
 }  // namespace specrecon

@@ -633,7 +633,7 @@ std::vector<NdArray> DecodePickle(
   if (!skipped.empty()) {
     std::string list;
     for (const std::string& s : skipped) list += (list.empty() ? "" : ", ") + s;
-    for (NdArray& a : out) a.info.note += "; also in the archive, not numbers: " + list;
+    for (NdArray& a : out) a.info.note += std::string("; also in the ") + (format == "torch" ? "archive" : "file") + ", not numbers: " + list;
   }
   return out;
 }
@@ -663,15 +663,7 @@ std::vector<NdArray> ReadPickle(const std::string& path) {
   const uint64_t size = RegularFileSize(path);
   if (size > kMaxPickleFileBytes)
     ThrowBadInput(path, "pickle of " + std::to_string(size) + " bytes: more than the " + std::to_string(kMaxPickleFileBytes) + " read");
-  std::vector<unsigned char> bytes(size);
-  FileSource src(path);
-  size_t got = 0;
-  while (got < bytes.size()) {
-    const size_t n = src.Read(bytes.data() + got, bytes.size() - got);
-    if (n == 0) ThrowBadInput(path, "shorter than its size while reading");
-    got += n;
-  }
-  return DecodePickle(path, "pickle", bytes, "little", [&](const std::string&, const std::string&, uint64_t) -> std::vector<unsigned char> {
+  return DecodePickle(path, "pickle", ReadFileBytes(path, size), "little", [&](const std::string&, const std::string&, uint64_t) -> std::vector<unsigned char> {
     ThrowBadInput(path, "pickle: holds a torch tensor, whose storage lives in a torch.save archive, not in a bare pickle");
   });
 }
