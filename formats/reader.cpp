@@ -11,6 +11,7 @@
 #include "formats/npz_reader.h"
 #include "formats/octave_text_reader.h"
 #include "formats/pickle_reader.h"
+#include "formats/printed_reader.h"
 #include "formats/text_reader.h"
 #include "src/errors.h"
 
@@ -72,7 +73,10 @@ std::string SniffFormat(const std::string& path) {
     ++i;
   }
   const bool line_end = std::memchr(head, '\n', got) != nullptr;
+  // '[' and '{' start JSON; '[' also a printed array (ReadBracketedText tries JSON first), as
+  // array( and tensor( do.
   if (text && LooksLikeJson(std::string(head, got))) return "json";
+  if (text && LooksLikePrintedArray(std::string(head, got))) return "printed";
   if (text && (digit || line_end)) return "text";
   return "raw";
 }
@@ -86,7 +90,7 @@ std::vector<NdArray> ReadArrays(const std::string& path, const RawHints& hints) 
   if (kind == "hdf5") return ReadHdf5(path);
   if (kind == "mat5") return ReadMat5(path);
   if (kind == "pickle") return ReadPickle(path);
-  if (kind == "json") return ReadJson(path);
+  if (kind == "json" || kind == "printed") return ReadBracketedText(path);
   if (kind == "torch_legacy")
     ThrowBadInput(path, "is a legacy torch.save file (PyTorch before 1.6, or _use_new_zipfile_serialization=False), which "
                         "specrecon does not read; save it with a current torch.save, or with numpy.save(t.numpy())");

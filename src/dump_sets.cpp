@@ -83,7 +83,7 @@ void MakeNamesUnique(std::vector<DumpSet>* sets) {
 
 bool IsContainer(const std::string& path) {
   const std::string kind = SniffFormat(path);
-  if (kind == "zip" || kind == "pickle" || kind == "json" || kind == "mat5" || kind == "hdf5") return true;
+  if (kind == "zip" || kind == "pickle" || kind == "json" || kind == "printed" || kind == "mat5" || kind == "hdf5") return true;
   if (kind != "npy") return false;
   std::ifstream f(path, std::ios::binary);
   std::string head(256, '\0');

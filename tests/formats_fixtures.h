@@ -82,6 +82,8 @@ inline void CheckArray(const NdArray& a, const nlohmann::json& e, const std::str
     std::vector<double> re, im;
     if (kind == "literal") {
       for (const auto& x : e["values"]) re.push_back(LiteralValue(x));
+      if (e.contains("imag"))
+        for (const auto& x : e["imag"]) im.push_back(LiteralValue(x));
     } else {
       size_t n = 1;
       for (size_t d : shape) n *= d;

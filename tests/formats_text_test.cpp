@@ -6,6 +6,7 @@
 
 #include "formats/json_reader.h"
 #include "formats/octave_text_reader.h"
+#include "formats/printed_reader.h"
 #include "formats/text_reader.h"
 #include "tests/formats_fixtures.h"
 
@@ -128,6 +129,74 @@ BOOST_AUTO_TEST_CASE(json_fixtures_read_without_hints) {
     ExpectBadInput(FixtureDir() + m["file"].get<std::string>(), m["phrase"].get<std::string>());
   BOOST_CHECK(LooksLikeJson("\xEF\xBB\xBF \n  {\"a\": [1]}") && LooksLikeJson("[[1, 2]]"));
   BOOST_CHECK(!LooksLikeJson("1, 2\n[3]") && !LooksLikeJson("# [1]"));
+}
+
+BOOST_AUTO_TEST_CASE(printed_fixtures_read_without_hints) {
+  // Written by numpy, torch, Python and Octave (tests/data/formats/make_printed_fixtures.py):
+  // str and repr of numpy arrays (3-D, nan, -inf, complex), repr of Python lists with nan and
+  // complex numbers (not JSON), a tensor's print, two arrays printed one after the other, mat2str.
+  std::ifstream in(FixtureDir() + "printed_manifest.json");
+  BOOST_REQUIRE_MESSAGE(in, "tests/data/formats/printed_manifest.json missing: run make_printed_fixtures.py");
+  const nlohmann::json manifest = nlohmann::json::parse(in);
+  BOOST_CHECK_EQUAL(CheckManifestFormat("text", manifest), 7);
+  const std::vector<NdArray> two = ReadArrays(FixtureDir() + "printed/two_arrays.txt", {});
+  BOOST_REQUIRE_EQUAL(two.size(), 2u);
+  BOOST_CHECK(two[0].info.name == "0" && two[1].info.name == "1");
+  BOOST_CHECK_NE(ReadArrays(FixtureDir() + "printed/np_repr.txt", {})[0].info.note.find("printed as float32"), std::string::npos);
+  for (const auto& m : manifest["malformed"])
+    ExpectBadInput(FixtureDir() + m["file"].get<std::string>(), m["phrase"].get<std::string>());
+}
+
+BOOST_AUTO_TEST_CASE(printed_arrays_parse_by_their_brackets) {
+  struct Case {
+    const char* text;
+    std::vector<size_t> shape;
+    std::vector<double> re, im;
+  };
+  const std::vector<Case> cases = {
+      {"[1 2;3 4;]", {2, 2}, {1, 2, 3, 4}, {}},                                   // mat2str, a trailing ';'
+      {"[np.float32(0.5), np.float64(-1.0)]", {2}, {0.5, -1.0}, {}},               // numpy 2's scalar reprs
+      {"[[1j, -2.5e-01-1.e+00j], [(1-2j), 3]]", {2, 2}, {0, -0.25, 1, 3}, {1, -1, -2, 0}},
+      {"array([[ 1. , -0.5 +2.j ]])", {1, 2}, {1, -0.5}, {0, 2}},                 // numpy's padded complex
+      {"tensor([1.0000e-03, inf, -inf], dtype=torch.float64)", {3}, {1e-3, INFINITY, -INFINITY}, {}},
+      {"\xEF\xBB\xBF\n [[[1]], [[2]]]", {2, 1, 1}, {1, 2}, {}},
+  };
+  for (const Case& c : cases) {
+    BOOST_TEST_CONTEXT(c.text) {
+      const std::vector<NdArray> a = ParsePrintedArrays(c.text, "p.txt");
+      BOOST_REQUIRE_EQUAL(a.size(), 1u);
+      BOOST_CHECK_EQUAL_COLLECTIONS(a[0].info.shape.begin(), a[0].info.shape.end(), c.shape.begin(), c.shape.end());
+      BOOST_CHECK_EQUAL_COLLECTIONS(a[0].values.begin(), a[0].values.end(), c.re.begin(), c.re.end());
+      BOOST_CHECK_EQUAL_COLLECTIONS(a[0].imag.begin(), a[0].imag.end(), c.im.begin(), c.im.end());
+    }
+  }
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"[1 [2]]", "not rectangular"},
+      {"[[1], 2]", "not rectangular"},
+      {"[[1, 2], [3]]", "line 1, column 12: a list of 1 elements"},
+      {"[1 2;3]", "row 2 has 1 values, row 1 has 2"},
+      {"[[1;2]]", "';' separates rows only"},
+      {"[1, abc]", "'abc' is not a number"},
+      {"[1, 2] x", "expected '[' or a call"},
+      {"array([1, 2]", "ends inside array(...)"},
+      {"[]", "empty"},
+      {std::string(40, '[') + std::string(40, ']'), "nested more than 32 deep"},
+      {"[[1.0, 2.0],\n ...,\n [3.0, 4.0]]", "line 2, column 2: '...': the array was printed in summary"},
+  };
+  for (const auto& [text, phrase] : bad) {
+    BOOST_TEST_CONTEXT(text) {
+      try {
+        ParsePrintedArrays(text, "p.txt");
+        BOOST_ERROR("accepted");
+      } catch (const Error& e) {
+        BOOST_CHECK(e.code() == ExitCode::kBadInput);
+        BOOST_CHECK_MESSAGE(e.Line().find(phrase) != std::string::npos, e.Line());
+        BOOST_CHECK_NE(e.Line().find("p.txt"), std::string::npos);
+      }
+    }
+  }
+  BOOST_CHECK(LooksLikePrintedArray(" \n[1]") && LooksLikePrintedArray("array([1])") && LooksLikePrintedArray("tensor([1.])"));
+  BOOST_CHECK(!LooksLikePrintedArray("1 2\n") && !LooksLikePrintedArray("arrays([1])") && !LooksLikePrintedArray("# [1]"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
