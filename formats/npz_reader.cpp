@@ -62,6 +62,13 @@ void CheckMember(const zip_stat_t& st, const std::string& where, const std::stri
                             "decompression bomb");
 }
 
+// The end of a member of `size` declared bytes, all read: libzip inflates the rest and checks the
+// CRC-32 only when a read reaches the end, and a member holding more than it declares is corrupt.
+void ExpectMemberEnd(ZipMemberSource& src, const std::string& path, const std::string& where, uint64_t size) {
+  unsigned char extra;
+  if (src.Read(&extra, 1) != 0) ThrowBadInput(path, where + "holds more bytes than its declared " + std::to_string(size) + ": corrupt");
+}
+
 }  // namespace
 
 std::vector<NdArray> ReadNpz(const std::string& path) {
@@ -105,16 +112,7 @@ std::vector<NdArray> ReadNpz(const std::string& path) {
     if (size > consumed)
       ThrowBadInput(path, where + "holds " + std::to_string(size - consumed) + " bytes more than its npy header (" +
                               std::to_string(consumed) + " bytes with the data) describes: corrupt");
-    const uint64_t leftover = 0;
-    std::vector<unsigned char> sink(1 << 16);
-    uint64_t more = 0;
-    while (size_t got = src.Read(sink.data(), sink.size())) {
-      more += got;
-      if (more > leftover) break;
-    }
-    if (more != leftover)
-      ThrowBadInput(path, where + "holds " + (more > leftover ? "more" : "fewer") +
-                              " bytes than its declared " + std::to_string(size) + ": corrupt");
+    ExpectMemberEnd(src, path, where, size);
     out.push_back(std::move(a));
   }
   if (out.empty()) {
@@ -143,10 +141,9 @@ std::vector<NdArray> ReadNpz(const std::string& path) {
           if (n == 0) break;
           got += n;
         }
-        unsigned char extra;
-        if (got != bytes->size() || src.Read(&extra, 1) != 0)
-          ThrowBadInput(path, where + "holds " + (got != bytes->size() ? "fewer" : "more") + " bytes than its declared " +
-                                  std::to_string(st.size) + ": corrupt");
+        if (got != bytes->size())
+          ThrowBadInput(path, where + "holds fewer bytes than its declared " + std::to_string(st.size) + ": corrupt");
+        ExpectMemberEnd(src, path, where, st.size);
         return true;
       });
     ThrowBadInput(path, "zip archive holds no .npy arrays (" + std::to_string(entries) + " entries)");

@@ -101,54 +101,50 @@ std::vector<LayoutCandidate> FindLayoutCandidates(const std::vector<double>& g, 
   // against 2 of 17 without differencing; speech and chirp dumps unchanged).
   std::vector<double> d(count > 0 ? count - 1 : 0);
   for (size_t i = 0; i + 1 < count; ++i) d[i] = g[i + 1] - g[i];
-  for (size_t p = 3; p * 3 <= count; ++p)
-    if (count % p == 0)
-      periods.push_back({LagCorrelation(d, p) - 0.5 * (LagCorrelation(d, p - 1) + LagCorrelation(d, p + 1)), p});
-  std::stable_sort(periods.begin(), periods.end(), [](auto& a, auto& b) { return a.first > b.first; });
-  // Every multiple of the true period is a period too, and may correlate as well or a little
-  // better (sox plucked strings with a 3 Hz FM, torch frames x 129 bins at hop 64: 129 gave
-  // 0.629, its multiples 774 and 10062 0.682, and 129 was not among the best five). A period's
-  // smallest divisor of at least 16 that correlates nearly as well as the best period (0.85 of
-  // it) is tried just before it. Not instead of it: periodic sounds make divisors of a frame
-  // count correlate better than the count itself (a tremolo organ, bins x 1035 frames: 345 at
-  // 0.271, 1035 at 0.229).
-  {
-    std::map<size_t, double> contrast;
-    for (const auto& pc : periods) contrast[pc.second] = pc.first;
-    const double bar = periods.empty() ? 0.0 : 0.85 * periods.front().first;
-    std::vector<std::pair<double, size_t>> ranked;
-    auto add = [&](size_t q) {
-      if (std::none_of(ranked.begin(), ranked.end(), [&](const auto& r) { return r.second == q; }))
-        ranked.push_back({contrast[q], q});
-    };
-    for (const auto& pc : periods) {
-      const size_t p = pc.second;
-      if (bar > 0.0 && ranked.size() < 5)
-        for (const auto& [d, cd] : contrast) {
-          if (d >= p) break;
-          if (d >= 16 && p % d == 0 && cd >= bar) {
-            add(d);
-            break;
-          }
-        }
-      add(p);
-    }
-    periods = std::move(ranked);
-  }
+  auto contrast_at = [&](size_t p) { return LagCorrelation(d, p) - 0.5 * (LagCorrelation(d, p - 1) + LagCorrelation(d, p + 1)); };
   // A container's stored 2-D shape (npy, npz, MAT, HDF5, pickles) leaves one period: its inner
   // dimension, as frames of that many bins or as bins with time series of that many frames. The
   // flat stream's own periods are for raw files: a scipy Blackman 1024 at hop 512 of a 5 s
   // sentence (513 x 122, column-major) correlated best at period 6 and was read as n_fft 20860.
-  if (!hints.shape_layouts.empty()) {
-    size_t inner = 0;
-    for (const auto& [lay, bins] : hints.shape_layouts)
-      if (lay == Layout::kFramesXBins) inner = bins;
-    if (inner >= 3 && count % inner == 0) {
-      double contrast = 0.0;
-      for (const auto& pc : periods)
-        if (pc.second == inner) contrast = pc.first;
-      log->Addf("magnitude-only: the stored shape leaves period %zu (%zu x %zu)", inner, count / inner, inner);
-      periods = {{contrast, inner}};
+  size_t inner = 0;
+  for (const auto& [lay, bins] : hints.shape_layouts)
+    if (lay == Layout::kFramesXBins) inner = bins;
+  if (inner >= 3 && count % inner == 0) {
+    log->Addf("magnitude-only: the stored shape leaves period %zu (%zu x %zu)", inner, count / inner, inner);
+    periods = {{inner * 3 <= count ? contrast_at(inner) : 0.0, inner}};
+  } else {
+    for (size_t p = 3; p * 3 <= count; ++p)
+      if (count % p == 0) periods.push_back({contrast_at(p), p});
+    std::stable_sort(periods.begin(), periods.end(), [](auto& a, auto& b) { return a.first > b.first; });
+    // Every multiple of the true period is a period too, and may correlate as well or a little
+    // better (sox plucked strings with a 3 Hz FM, torch frames x 129 bins at hop 64: 129 gave
+    // 0.629, its multiples 774 and 10062 0.682, and 129 was not among the best five). A period's
+    // smallest divisor of at least 16 that correlates nearly as well as the best period (0.85 of
+    // it) is tried just before it. Not instead of it: periodic sounds make divisors of a frame
+    // count correlate better than the count itself (a tremolo organ, bins x 1035 frames: 345 at
+    // 0.271, 1035 at 0.229).
+    {
+      std::map<size_t, double> contrast;
+      for (const auto& pc : periods) contrast[pc.second] = pc.first;
+      const double bar = periods.empty() ? 0.0 : 0.85 * periods.front().first;
+      std::vector<std::pair<double, size_t>> ranked;
+      auto add = [&](size_t q) {
+        if (std::none_of(ranked.begin(), ranked.end(), [&](const auto& r) { return r.second == q; }))
+          ranked.push_back({contrast[q], q});
+      };
+      for (const auto& pc : periods) {
+        const size_t p = pc.second;
+        if (bar > 0.0 && ranked.size() < 5)
+          for (const auto& [d, cd] : contrast) {
+            if (d >= p) break;
+            if (d >= 16 && p % d == 0 && cd >= bar) {
+              add(d);
+              break;
+            }
+          }
+        add(p);
+      }
+      periods = std::move(ranked);
     }
   }
   Layout hinted;
