@@ -1,6 +1,7 @@
 #include "inference/magnitude_only.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -418,7 +419,61 @@ struct PeakShape {
   double runner_up = 0.0;    // |ln p10| of the next family
   WindowFamily runner_up_family = WindowFamily::kHann;
   bool decisive = false;     // enough peaks, a clear margin and a close fit
+  // Peaks whose five bins (the peak and two on each side) fit the main lobe of Hamming, Hann
+  // and Blackman within kCleanFit, and the family they single out (CleanPeakFamily).
+  int clean[3] = {0, 0, 0};
+  std::optional<WindowFamily> clean_family;
+  double fit[3] = {0.0, 0.0, 0.0};  // |ln p10| of Hamming, Hann, Blackman
 };
+
+// A stationary partial alone in its neighbourhood gives five bins |X[k0 + j s]|, j = -2..2, on
+// the family's lobe A |W(j s - delta)|; a peak made narrower by a neighbouring partial's lobe
+// (the 10th percentile above reads such peaks) fits no family over five bins. The fit is the
+// relative RMS residual over the five bins, the best over delta in [-1/2, 1/2] step (201
+// points) with the amplitude free (least squares). A peak counts as clean for a family within
+// kCleanFit. Measured with a numpy prototype of this count on 98 torch power dumps (Hann,
+// Hamming and Blackman of 400 and 1024 at hop 1/2, Hann 256, the fourteen recordings of
+// tuned, fresh, held and music): where one family had at least kCleanMin clean peaks and
+// kCleanRatio times any other's, it was the true one every time (44 dumps); at 0.02 instead of
+// 0.01, Hamming dumps of the organ, the sawtooth chord and a sentence gave 21-38 clean Hann
+// peaks. Voices at 16 kHz with bins of 40 Hz and chords with unresolved partials give none.
+constexpr double kCleanFit = 0.01;
+constexpr int kCleanMin = 10;
+constexpr double kCleanRatio = 4.0;
+
+// How many of `five` (bins -2, -1, +1, +2 steps over each peak, relative to it) fit window `w`
+// (zero-padded into n_fft, read at step s) within kCleanFit.
+int CleanPeaks(const std::vector<std::array<double, 4>>& five, const std::vector<double>& w, int n_fft, int s) {
+  constexpr double kPi = 3.14159265358979323846;
+  constexpr int kGrid = 201;
+  std::vector<std::array<double, 5>> lobe(kGrid);
+  for (int g = 0; g < kGrid; ++g) {
+    const double delta = (-0.5 + static_cast<double>(g) / (kGrid - 1)) * s;
+    for (int j = -2; j <= 2; ++j) {
+      std::complex<double> sum = 0.0, z = 1.0;
+      const std::complex<double> step = std::polar(1.0, -2.0 * kPi * (j * s - delta) / n_fft);
+      for (double wi : w) sum += wi * z, z *= step;
+      lobe[g][j + 2] = std::abs(sum);
+    }
+  }
+  int count = 0;
+  for (const auto& p : five) {
+    const double obs[5] = {p[0], p[1], 1.0, p[2], p[3]};
+    double oo = 0.0;
+    for (double o : obs) oo += o * o;
+    double best = std::numeric_limits<double>::infinity();
+    for (const auto& t : lobe) {
+      double ot = 0.0, tt = 0.0;
+      for (int j = 0; j < 5; ++j) ot += obs[j] * t[j], tt += t[j] * t[j];
+      const double amp = tt > 0.0 ? ot / tt : 0.0;
+      double e = 0.0;
+      for (int j = 0; j < 5; ++j) e += (obs[j] - amp * t[j]) * (obs[j] - amp * t[j]);
+      best = std::min(best, e);
+    }
+    if (best < kCleanFit * kCleanFit * oo) ++count;
+  }
+  return count;
+}
 
 PeakShape PeakShapeFamily(const std::vector<double>& frames, int n_frames, int bins, int n_fft,
                           const std::function<int(WindowFamily)>& win_length) {
@@ -428,6 +483,7 @@ PeakShape PeakShapeFamily(const std::vector<double>& frames, int n_frames, int b
   // bins, and a peak is read at that step (the bins the unpadded transform would have).
   const int s = std::max(1, static_cast<int>(std::lround(static_cast<double>(n_fft) / win_length(WindowFamily::kHann))));
   std::vector<std::pair<double, double>> peaks;  // (asymmetry, width) of each peak
+  std::vector<std::array<double, 4>> five;        // bins -2, -1, +1, +2 steps over the peak
   double global = 0.0;
   for (size_t i = 0; i < static_cast<size_t>(n_frames) * bins; ++i) global = std::max(global, frames[i]);
   for (int m = 0; m < n_frames; ++m) {
@@ -443,7 +499,10 @@ PeakShape PeakShapeFamily(const std::vector<double>& frames, int n_frames, int b
       for (int j = 1; j <= 2 * s && top_of_lobe; ++j) top_of_lobe = v > a[k - j] && v >= a[k + j];
       if (!top_of_lobe) continue;
       const double l = a[k - s] / v, r = a[k + s] / v;
-      if (l + r > 0.0) peaks.push_back({(r - l) / (r + l), l + r});
+      if (l + r > 0.0) {
+        peaks.push_back({(r - l) / (r + l), l + r});
+        five.push_back({a[k - 2 * s] / v, l, r, a[k + 2 * s] / v});
+      }
     }
   }
   out.peaks = static_cast<int>(peaks.size());
@@ -453,11 +512,13 @@ PeakShape PeakShapeFamily(const std::vector<double>& frames, int n_frames, int b
     double d;
   };
   std::vector<Scored> scored;
+  int fi = 0;
   for (WindowFamily f : {WindowFamily::kHamming, WindowFamily::kHann, WindowFamily::kBlackman}) {
     WindowSpec spec;
     spec.family = f;
     spec.length = win_length(f);
     const std::vector<double> w = MakeWindow(spec);
+    out.clean[fi++] = CleanPeaks(five, w, n_fft, s);
     // The family's curve: (asymmetry, width) for delta in [-0.5, 0.5], asymmetry increasing.
     const int grid = 101;
     std::vector<double> asym(grid), width(grid);
@@ -485,6 +546,7 @@ PeakShape PeakShapeFamily(const std::vector<double>& frames, int n_frames, int b
     const size_t q = excess.size() / 10;
     std::nth_element(excess.begin(), excess.begin() + q, excess.end());
     scored.push_back({f, std::abs(std::log(excess[q]))});
+    out.fit[fi - 1] = scored.back().d;
   }
   std::sort(scored.begin(), scored.end(), [](const Scored& a, const Scored& b) { return a.d < b.d; });
   out.family = scored[0].f;
@@ -498,6 +560,11 @@ PeakShape PeakShapeFamily(const std::vector<double>& frames, int n_frames, int b
   // And the chosen family must fit: its p10 within 10% of 1 (a linear plucked chord read as
   // power, square roots of Hann peaks, looked most like Blackman at 0.13-0.14).
   out.decisive = out.peaks >= 30 && out.runner_up - out.distance >= 0.075 && out.distance <= 0.1;
+  for (int i = 0; i < 3; ++i) {
+    const int other = std::max(out.clean[(i + 1) % 3], out.clean[(i + 2) % 3]);
+    if (out.clean[i] >= kCleanMin && out.clean[i] >= kCleanRatio * other)
+      out.clean_family = i == 0 ? WindowFamily::kHamming : i == 1 ? WindowFamily::kHann : WindowFamily::kBlackman;
+  }
   return out;
 }
 
@@ -1061,6 +1128,24 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
     log.Addf("magnitude-only: peak shape over %d peaks: %s (|ln p10 excess| %.3f), runner-up %s (%.3f)%s", shape.peaks,
            WindowFamilyName(shape.family), shape.distance, WindowFamilyName(shape.runner_up_family), shape.runner_up,
            shape.decisive ? "" : ": not decisive (30 peaks, a margin of 0.075 and a fit within 0.1 are asked), Hann is the prior");
+  // Clean peaks (CleanPeaks), where they single out a family, decide the peaks' reading: they
+  // are lobes alone in their neighbourhood, so bins too wide to resolve harmonics (below) do not
+  // set them aside. (matplotlib's specgram of plucked strings at 22.05 kHz, Hann 1024 at hop
+  // 256: the 10th percentile read Hamming, 0.016 against Hann's 0.148, and the hop 512; 47 peaks
+  // were clean for Hann, 1 for Blackman, none for Hamming.)
+  if (!hints.window && shape.peaks >= 30)
+    log.Addf("magnitude-only: clean peaks (five bins on one family's lobe within %.0f%%): hamming %d, hann %d, blackman %d%s",
+             100 * kCleanFit, shape.clean[0], shape.clean[1], shape.clean[2],
+             shape.clean_family ? (std::string(": ") + WindowFamilyName(*shape.clean_family) + " decides").c_str() : "");
+  if (!hints.window && shape.clean_family) {
+    if (shape.family != *shape.clean_family) {
+      shape.runner_up_family = shape.family;
+      shape.runner_up = shape.distance;
+      shape.family = *shape.clean_family;
+      shape.distance = shape.fit[*shape.clean_family == WindowFamily::kHamming ? 0 : *shape.clean_family == WindowFamily::kHann ? 1 : 2];
+    }
+    shape.decisive = true;
+  }
   // The peaks must be partials (PeaksMayBePartials). A shape set aside for that still counts
   // where the retrieval agrees with it (pick_family below).
   std::optional<WindowFamily> set_aside;
@@ -1070,7 +1155,7 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
   const bool loose_hamming = shape.family == WindowFamily::kHamming && shape.peaks >= 30 && shape.distance < 0.15 &&
                              shape.runner_up - shape.distance >= 0.075;
   // (Resolution is the window's: a zero-padded window resolves no finer than its length.)
-  if ((shape.decisive || loose_hamming) && !PeaksMayBePartials(hints, base.window.length)) {
+  if ((shape.decisive || loose_hamming) && !shape.clean_family && !PeaksMayBePartials(hints, base.window.length)) {
     shape.decisive = false;
     if (shape.family != WindowFamily::kHann) set_aside = shape.family;
     log.Addf("magnitude-only: bins of %.1f Hz (%s %.0f Hz / window %d) are wider than %.0f Hz: harmonics may be unresolved, so the peak "
@@ -1404,6 +1489,11 @@ InferenceResult InferMagnitudeOnly(const NdArray& array, const Hints& hints, con
                WindowFamilyName(*set_aside) + " and " + set_aside_why;
   else if (!set_aside_why.empty() && (leaning_blackman || peaks_lean) && p.window.family == shape.family)
     we.note += "; the spectral peaks are not decisive, but " + set_aside_why;
+  if (shape.clean_family && p.window.family == *shape.clean_family) {
+    const int i = p.window.family == WindowFamily::kHamming ? 0 : p.window.family == WindowFamily::kHann ? 1 : 2;
+    we.note += "; " + std::to_string(shape.clean[i]) + " spectral peaks fit this family's main lobe over five bins within 1%, at most " +
+               std::to_string(std::max(shape.clean[(i + 1) % 3], shape.clean[(i + 2) % 3])) + " another family's";
+  }
   if (by_edge && support.last > 0)
     we.note += (support.hard ? "; the frames' autocorrelation ends at a hard edge: a window with a pedestal ("
                              : "; the frames' autocorrelation fades to its edge: a window tapering to zero (") +

@@ -551,24 +551,44 @@ BOOST_AUTO_TEST_CASE(fuzz_found_magnitude_without_structure_fails_cleanly) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(a_stored_shape_decides_the_layout) {
-  // numpy.save of scipy's Blackman 1024 at hop 512 of a French sentence (513 x 122, column-major):
-  // its flat stream correlates best at period 6, and it was read as n_fft 20860 while the shape
-  // was ignored here (tests/data/magnitude_shape/make.py).
-  const fs::path d = fs::path(SPECRECON_SOURCE_DIR) / "tests/data/magnitude_shape/scipy_fr16k_blackman1024_hop512";
+// Infers DIR/magnitude.npy (DIR under the source tree) at the rate of DIR/truth.json and checks
+// n_fft, hop, win_length and family against it.
+RunResult InferAgainstTruth(const std::string& dir) {
+  const fs::path d = fs::path(SPECRECON_SOURCE_DIR) / dir;
   const nlohmann::json t = ReadJson(d / "truth.json");
   RunOptions opt;
   opt.files = {(d / "magnitude.npy").string()};
   opt.sample_rate = t["sample_rate"].get<int>();
-  const RunResult run = RunInference(opt);
+  RunResult run = RunInference(opt);
   const InferenceResult& r = run.inference;
   BOOST_CHECK_EQUAL(r.params.n_fft, t["n_fft"].get<int>());
   BOOST_CHECK_EQUAL(r.params.hop, t["hop"].get<int>());
   BOOST_CHECK_EQUAL(r.params.window.length, t["win_length"].get<int>());
   BOOST_CHECK_EQUAL(WindowFamilyName(r.params.window.family), t["window"]["family"].get<std::string>());
+  return run;
+}
+
+BOOST_AUTO_TEST_CASE(a_stored_shape_decides_the_layout) {
+  // numpy.save of scipy's Blackman 1024 at hop 512 of a French sentence (513 x 122, column-major):
+  // its flat stream correlates best at period 6, and it was read as n_fft 20860 while the shape
+  // was ignored here (tests/data/magnitude_shape/make.py).
+  const RunResult run = InferAgainstTruth("tests/data/magnitude_shape/scipy_fr16k_blackman1024_hop512");
+  const InferenceResult& r = run.inference;
   size_t shape_lines = 0;
   for (const std::string& line : r.log.lines()) shape_lines += line.find("the stored shape leaves period 513 (122 x 513)") != std::string::npos;
   BOOST_CHECK_EQUAL(shape_lines, 1u);
+}
+
+BOOST_AUTO_TEST_CASE(clean_peaks_decide_the_family) {
+  // matplotlib's specgram (Hann 1024 at hop 256) of a plucked chord (tests/data/clean_peaks/
+  // make.py): beating partials make the 10th percentile of its peaks' widths read Hamming, and
+  // it was read as Hamming 1024 at hop 512. Peaks whose five bins lie on one lobe say Hann.
+  const RunResult run = InferAgainstTruth("tests/data/clean_peaks/mlab_pluck22k_hann1024_hop256");
+  const InferenceResult& r = run.inference;
+  size_t decided = 0;
+  for (const std::string& line : r.log.lines()) decided += line.find("hann decides") != std::string::npos;
+  BOOST_CHECK_EQUAL(decided, 1u);
+  BOOST_CHECK_NE(r.evidence.at("window").note.find("spectral peaks fit this family's main lobe over five bins"), std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
