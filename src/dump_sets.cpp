@@ -81,9 +81,27 @@ void MakeNamesUnique(std::vector<DumpSet>* sets) {
   }
 }
 
+// A file that holds a whole dump: an archive or document with a complex array or with two planes
+// (arrays with two dimensions of more than one element: a magnitude and a phase). One plane alone
+// (scipy.io.savemat of S into mag.mat beside phase.mat, json.dump of S, np.savez of S) is half of
+// a pair and is matched by its name like a raw file; a file that does not read is a set alone,
+// whose error its run then reports.
 bool IsContainer(const std::string& path) {
   const std::string kind = SniffFormat(path);
-  if (kind == "zip" || kind == "pickle" || kind == "json" || kind == "printed" || kind == "mat5" || kind == "hdf5") return true;
+  if (kind == "zip" || kind == "pickle" || kind == "json" || kind == "printed" || kind == "mat5" || kind == "hdf5") {
+    std::vector<NdArray> arrays;
+    try {
+      arrays = ReadArrays(path, RawHints{});
+    } catch (const Error&) {
+      return true;
+    }
+    int planes = 0;
+    for (const NdArray& a : arrays) {
+      if (a.is_complex()) return true;
+      planes += std::count_if(a.info.shape.begin(), a.info.shape.end(), [](size_t d) { return d > 1; }) >= 2;
+    }
+    return planes != 1;
+  }
   if (kind != "npy") return false;
   std::ifstream f(path, std::ios::binary);
   std::string head(256, '\0');

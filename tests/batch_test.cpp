@@ -178,6 +178,27 @@ BOOST_AUTO_TEST_CASE(grouping_finds_every_set) {
   for (const auto& e : expected) BOOST_CHECK_MESSAGE(got.count(e), "set not found: " + nlohmann::json(e).dump());
 }
 
+BOOST_AUTO_TEST_CASE(single_plane_containers_pair_by_name) {
+  // scipy.io.savemat of S into mag.mat beside phase.mat, json.dump or a print of each array: one
+  // plane per file, half of a pair, matched by name (each was a set alone, its phase read as a
+  // magnitude); a file holding two planes is a whole dump, a set alone.
+  const fs::path r = test::TempPath("batch_planes");
+  fs::remove_all(r);
+  fs::create_directories(r);
+  const fs::path printed = fs::path(SPECRECON_SOURCE_DIR) / "tests/data/formats/printed";
+  fs::copy_file(printed / "np_str.txt", r / "take_magnitude.txt");
+  fs::copy_file(printed / "np_str.txt", r / "take_phase.txt");
+  fs::copy_file(printed / "two_arrays.txt", r / "both.txt");
+  const std::vector<DumpSet> sets = FindDumpSets(r.string(), "");
+  BOOST_REQUIRE_EQUAL(sets.size(), 2u);
+  std::set<std::vector<std::string>> got;
+  for (const DumpSet& s : sets) got.insert(SortedRelative(nlohmann::json(s.files), r));
+  BOOST_CHECK(got.count({"take_magnitude.txt", "take_phase.txt"}));
+  BOOST_CHECK(got.count({"both.txt"}));
+  for (const DumpSet& s : sets)
+    BOOST_CHECK_EQUAL(s.reason, s.files.size() == 2 ? "names take_magnitude / take_phase" : "container or complex array");
+}
+
 BOOST_AUTO_TEST_CASE(name_roles) {
   std::string key;
   BOOST_CHECK_EQUAL(NameRole("spectrogram.bin", &key), "magnitude");
