@@ -26,29 +26,10 @@ bool IsNumberChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) |
 // A number token as numpy, torch and Python print it: real (1., -0.5, 1.e-03, nan, -inf) or
 // complex (1.5-2.j, -0.+1.j, 2j).
 bool ParsePrintedNumber(const std::string& t, double* re, double* im, bool* complex) {
-  *complex = false;
   *im = 0.0;
-  if (t.empty()) return false;
-  if (t.back() != 'j' && t.back() != 'J') return ParseNumberToken(t, re);
-  const std::string body = t.substr(0, t.size() - 1);
-  // The imaginary part starts at the last sign that is not the first character and does not
-  // follow an exponent's 'e'.
-  size_t split = std::string::npos;
-  for (size_t i = body.size(); i-- > 1;)
-    if ((body[i] == '+' || body[i] == '-') && body[i - 1] != 'e' && body[i - 1] != 'E') {
-      split = i;
-      break;
-    }
-  *complex = true;
-  if (split == std::string::npos) {
-    *re = 0.0;
-    if (body.empty() || body == "+" || body == "-") return *im = body == "-" ? -1.0 : 1.0, true;
-    return ParseNumberToken(body, im);
-  }
-  const std::string imag = body.substr(split);
-  if (imag == "+" || imag == "-") *im = imag == "-" ? -1.0 : 1.0;
-  else if (!ParseNumberToken(imag, im)) return false;
-  return ParseNumberToken(body.substr(0, split), re);
+  *complex = false;
+  if (ParseNumberToken(t, re)) return true;
+  return *complex = ParseComplexToken(t, re, im);
 }
 
 class Parser {

@@ -81,6 +81,31 @@ bool ParseNumberToken(const std::string& token, double* out) {
   return true;
 }
 
+bool ParseComplexToken(const std::string& token, double* re, double* im) {
+  std::string t = token;
+  if (t.size() >= 2 && t.front() == '(' && t.back() == ')') t = t.substr(1, t.size() - 2);
+  if (t.empty() || (t.back() != 'j' && t.back() != 'J' && t.back() != 'i')) return false;
+  if (t.find_first_of("0123456789") == std::string::npos) return false;  // "i", "j": column names, not 1j
+  const std::string body = t.substr(0, t.size() - 1);
+  // The imaginary part starts at the last sign that is not the first character and does not
+  // follow an exponent's 'e'.
+  size_t split = std::string::npos;
+  for (size_t i = body.size(); i-- > 1;)
+    if ((body[i] == '+' || body[i] == '-') && body[i - 1] != 'e' && body[i - 1] != 'E') {
+      split = i;
+      break;
+    }
+  const std::string real = split == std::string::npos ? "" : body.substr(0, split);
+  const std::string imag = split == std::string::npos ? body : body.substr(split);
+  double r = 0.0, m = 0.0;
+  if (!real.empty() && !ParseNumberToken(real, &r)) return false;
+  if (imag.empty() || imag == "+" || imag == "-") m = imag == "-" ? -1.0 : 1.0;
+  else if (!ParseNumberToken(imag, &m)) return false;
+  *re = r;
+  *im = m;
+  return true;
+}
+
 std::string ReadTextFile(const std::string& path) {
   const uint64_t size = RegularFileSize(path);
   if (size > kMaxTextBytes)
@@ -151,6 +176,7 @@ NdArray ParseDelimitedText(const std::string& text, const std::string& path) {
   const char* delim_name = delim == '\t' ? "tab" : delim == ';' ? "semicolon" : delim == ',' ? "comma" : "whitespace";
   a.info.note = std::string(delim_name) + "-separated text";
   size_t cols = 0, rows = 0, first_data_line = 0;
+  bool complex = false;  // a complex number was read: imag holds one value per value
   for (size_t li = 0; li < lines.size(); ++li) {
     const std::vector<std::string> fields = SplitFields(lines[li].text, delim);
     const size_t at = a.values.size();
@@ -160,8 +186,10 @@ NdArray ParseDelimitedText(const std::string& text, const std::string& path) {
       if (decimal_comma && tok.find(',') != std::string::npos && tok.find('.') == std::string::npos &&
           tok.find(',') == tok.rfind(','))
         tok[tok.find(',')] = '.';
-      double v;
-      if (!ParseNumberToken(tok, &v)) {
+      double v = 0.0, im = 0.0;
+      const bool real = ParseNumberToken(tok, &v);
+      const bool cx = !real && ParseComplexToken(tok, &v, &im);
+      if (!real && !cx) {
         // Only the first content line may be a header row (column names).
         if (li == 0 && (lines.size() > 1 || at == a.values.size())) {
           header = true;
@@ -170,10 +198,14 @@ NdArray ParseDelimitedText(const std::string& text, const std::string& path) {
         ThrowBadInput(path, "line " + std::to_string(lines[li].number) + ", column " + std::to_string(c + 1) +
                                 ": " + (tok.empty() ? std::string("empty field") : Quoted(tok) + " is not a number"));
       }
+      if (cx && !complex) complex = true, a.imag.assign(a.values.size(), 0.0);  // the reals so far get 0
       a.values.push_back(v);
+      if (complex) a.imag.push_back(im);
     }
     if (header) {
       a.values.resize(at);
+      a.imag.clear();  // (a header is the first content line: nothing was read before it)
+      complex = false;
       a.info.header_bytes = 0;
       a.info.note += ", header row: " + Trim(lines[li].text).substr(0, 80);
       continue;
@@ -189,6 +221,7 @@ NdArray ParseDelimitedText(const std::string& text, const std::string& path) {
     if (a.values.size() > kMaxArrayElements) ThrowBadInput(path, "text holds more than " + std::to_string(kMaxArrayElements) + " numbers");
   }
   if (rows == 0) ThrowBadInput(path, "text file holds no numbers (only a header row)");
+  if (complex) a.info.note += ", complex numbers";
   a.info.shape = {rows, cols};
   return a;
 }

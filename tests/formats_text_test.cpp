@@ -58,6 +58,25 @@ BOOST_AUTO_TEST_CASE(delimiters_comments_and_headers) {
       BOOST_CHECK(!a.info.fortran_order);
     }
   }
+  // Complex numbers as numpy's savetxt, pandas and MATLAB's writematrix write them.
+  const struct {
+    const char* text;
+    std::vector<double> re, im;
+  } complex_cases[] = {
+      {" (1.0e+00+2.0e+00j)  (3.0e+00-4.0e+00j)\n (5.0e-01+0.0e+00j)  (-1.0e+00-1.0e+00j)\n", {1, 3, 0.5, -1}, {2, -4, 0, -1}},
+      {"1+2i,-3.5-0.5i\n2i,-7\n", {1, -3.5, 0, -7}, {2, -0.5, 2, 0}},
+      {"i j\n1 (2+3j)\n", {1, 2}, {0, 3}},  // a header of column names i and j, not 1j
+  };
+  for (const auto& c : complex_cases) {
+    BOOST_TEST_CONTEXT(c.text) {
+      const NdArray a = ParseDelimitedText(c.text, "in.csv");
+      BOOST_CHECK_EQUAL_COLLECTIONS(a.values.begin(), a.values.end(), c.re.begin(), c.re.end());
+      BOOST_CHECK_EQUAL_COLLECTIONS(a.imag.begin(), a.imag.end(), c.im.begin(), c.im.end());
+      BOOST_CHECK_NE(a.info.note.find("complex numbers"), std::string::npos);
+    }
+  }
+  double re = 0.0, im = 0.0;
+  BOOST_CHECK(!ParseComplexToken("(1+2)", &re, &im) && !ParseComplexToken("1+2x", &re, &im) && !ParseComplexToken("pi", &re, &im));
   const NdArray h = ParseDelimitedText("freq,mag\n1,2\n", "in.csv");
   BOOST_CHECK_NE(h.info.note.find("header row: freq,mag"), std::string::npos);
 }
@@ -138,7 +157,7 @@ BOOST_AUTO_TEST_CASE(printed_fixtures_read_without_hints) {
   std::ifstream in(FixtureDir() + "printed_manifest.json");
   BOOST_REQUIRE_MESSAGE(in, "tests/data/formats/printed_manifest.json missing: run make_printed_fixtures.py");
   const nlohmann::json manifest = nlohmann::json::parse(in);
-  BOOST_CHECK_EQUAL(CheckManifestFormat("text", manifest), 7);
+  BOOST_CHECK_EQUAL(CheckManifestFormat("text", manifest), 8);
   const std::vector<NdArray> two = ReadArrays(FixtureDir() + "printed/two_arrays.txt", {});
   BOOST_REQUIRE_EQUAL(two.size(), 2u);
   BOOST_CHECK(two[0].info.name == "0" && two[1].info.name == "1");

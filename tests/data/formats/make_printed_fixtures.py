@@ -81,6 +81,11 @@ def main():
     write("torch_print.txt", str(t) + "\n", [entry("", t.numpy())])
     mag, ph = quarters((2, 5), 20), quarters((2, 5), 30)
     write("two_arrays.txt", str(mag) + "\n" + str(ph) + "\n", [entry("0", mag), entry("1", ph)])
+    # numpy.savetxt of a complex STFT (delimited text, read by formats/text_reader): (a+bj) fields.
+    zt = quarters((3, 2), 13) + 1j * quarters((3, 2), 4)
+    path = os.path.join(OUT, "savetxt_complex.txt")
+    np.savetxt(path, zt)
+    MANIFEST["files"].append({"file": "printed/savetxt_complex.txt", "format": "text", "arrays": [entry("", zt)]})
     # Octave's mat2str: [a b c;d e f].
     m = quarters((3, 4), 40)
     path = os.path.join(OUT, "mat2str.txt")
