@@ -4,7 +4,6 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "formats/byte_source.h"
 #include "formats/limits.h"
 #include "src/errors.h"
 
@@ -15,7 +14,6 @@ using Json = nlohmann::ordered_json;  // keys in the file's order
 
 // JSON text is parsed whole into a document of some 16 bytes per value: 128 MiB of text (a
 // 1025-bin spectrogram of some 6000 frames written with json.dump) stays within a few GB.
-constexpr uint64_t kMaxJsonBytes = uint64_t{128} << 20;
 constexpr int kMaxDepth = 64;
 
 // Python's NaN, Infinity and -Infinity (outside strings) become the strings "NaN",
@@ -189,13 +187,5 @@ std::vector<NdArray> ParseJson(const std::string& text, const std::string& path)
   return std::move(w.arrays);
 }
 
-std::vector<NdArray> ReadJson(const std::string& path) {
-  const uint64_t size = RegularFileSize(path);
-  if (size > kMaxJsonBytes)
-    ThrowBadInput(path, "JSON file of " + std::to_string(size) + " bytes is larger than the " + std::to_string(kMaxJsonBytes) +
-                            " this tool parses; save the arrays with numpy.save instead");
-  const std::vector<unsigned char> bytes = ReadFileBytes(path, size);
-  return ParseJson(std::string(bytes.begin(), bytes.end()), path);
-}
 
 }  // namespace specrecon

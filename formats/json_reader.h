@@ -8,6 +8,7 @@
 // in the note. Errors give the byte offset. Thread safe (no shared state).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -18,9 +19,9 @@ namespace specrecon {
 // Whether a text file is JSON: its first character beside whitespace and a BOM is '[' or '{'.
 bool LooksLikeJson(const std::string& head);
 
-// Reads a JSON file. Throws Error(kBadInput) naming the file when it is larger than the JSON
-// limit, is not valid JSON, or holds no array of numbers.
-std::vector<NdArray> ReadJson(const std::string& path);
+// JSON parses into a tree of nodes (some 50 bytes each), so files are parsed up to this size;
+// formats/printed_reader.h reads them (ReadBracketedText).
+constexpr uint64_t kMaxJsonBytes = uint64_t{128} << 20;
 
 // Parses JSON text (exposed for tests); `path` names the file in errors and results.
 std::vector<NdArray> ParseJson(const std::string& text, const std::string& path);

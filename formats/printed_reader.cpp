@@ -16,8 +16,6 @@ namespace {
 // of at least 2 characters each: 256 MiB of text is at most 2 GiB of values.
 constexpr uint64_t kMaxPrintedBytes = uint64_t{256} << 20;
 constexpr int kMaxPrintedDepth = 32;
-// JSON parses into a tree of nodes; files beyond its own cap go straight to the printed parser.
-constexpr uint64_t kJsonCap = uint64_t{128} << 20;
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 bool IsWordChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.'; }
@@ -258,7 +256,7 @@ std::vector<NdArray> ReadBracketedText(const std::string& path) {
   const std::vector<unsigned char> bytes = ReadFileBytes(path, size);
   const std::string text(bytes.begin(), bytes.end());
   const bool json_first = LooksLikeJson(text.substr(0, 512));
-  if (json_first && size <= kJsonCap) {
+  if (json_first && size <= kMaxJsonBytes) {
     try {
       return ParseJson(text, path);
     } catch (const Error&) {
@@ -269,7 +267,7 @@ std::vector<NdArray> ReadBracketedText(const std::string& path) {
     return ParsePrintedArrays(text, path);
   }
   if (!LooksLikePrintedArray(text.substr(0, 512)))
-    ThrowBadInput(path, "JSON file of " + std::to_string(size) + " bytes is larger than the " + std::to_string(kJsonCap) +
+    ThrowBadInput(path, "JSON file of " + std::to_string(size) + " bytes is larger than the " + std::to_string(kMaxJsonBytes) +
                             " this tool parses; save the arrays with numpy.save instead");
   return ParsePrintedArrays(text, path);
 }
