@@ -16,6 +16,63 @@ constexpr uint64_t kMaxChunkBytes = uint64_t{1} << 28;
 constexpr uint64_t kMaxChunkCount = uint64_t{1} << 20;  // chunks one read may touch
 constexpr size_t kMaxObjects = 100000;
 
+// h5py's LZF filter (compression="lzf", filter id 32000): h5py registers it in its own process,
+// and Debian's hdf5-plugin-lzf fails to load (liblzf_filter.so lacks lzf_decompress), so the
+// decompressor is here: a chunk is one LZF stream (liblzf's format: a control byte below 32
+// starts a run of ctrl + 1 literal bytes; otherwise its top 3 bits are a length - 2, 7 meaning
+// "plus the next byte", and its low 5 bits with the next byte an offset - 1 back into the
+// output). Every read and copy is bounds-checked; a stream that does not decode exactly into
+// the chunk's size (h5py stores it as cd_values[2]) fails the read.
+constexpr H5Z_filter_t kLzfFilter = 32000;
+
+// Decodes `in` into `out` (capacity `cap`); the decoded size, or 0 on a malformed stream or one
+// that does not fit.
+size_t LzfDecode(const unsigned char* in, size_t n, unsigned char* out, size_t cap) {
+  size_t i = 0, o = 0;
+  while (i < n) {
+    size_t ctrl = in[i++];
+    if (ctrl < 32) {
+      const size_t len = ctrl + 1;
+      if (len > n - i || len > cap - o) return 0;
+      std::memcpy(out + o, in + i, len);
+      i += len, o += len;
+      continue;
+    }
+    size_t len = ctrl >> 5;
+    if (len == 7) {
+      if (i >= n) return 0;
+      len += in[i++];
+    }
+    len += 2;
+    if (i >= n) return 0;
+    const size_t back = ((ctrl & 0x1f) << 8) + in[i++] + 1;
+    if (back > o || len > cap - o) return 0;
+    for (size_t k = 0; k < len; ++k, ++o) out[o] = out[o - back];  // may overlap: byte by byte
+  }
+  return o;
+}
+
+size_t LzfFilter(unsigned flags, size_t cd_nelmts, const unsigned cd_values[], size_t nbytes, size_t* buf_size, void** buf) {
+  if (!(flags & H5Z_FLAG_REVERSE)) return 0;  // reading only
+  const size_t size = cd_nelmts >= 3 && cd_values[2] != 0 ? cd_values[2] : 0;
+  if (size == 0 || size > kMaxChunkBytes) return 0;
+  void* out = H5allocate_memory(size, false);
+  if (!out) return 0;
+  if (LzfDecode(static_cast<const unsigned char*>(*buf), nbytes, static_cast<unsigned char*>(out), size) != size) {
+    H5free_memory(out);
+    return 0;
+  }
+  H5free_memory(*buf);
+  *buf = out;
+  *buf_size = size;
+  return size;
+}
+
+void RegisterLzf() {
+  static const H5Z_class2_t kLzf = {H5Z_CLASS_T_VERS, kLzfFilter, 1, 1, "lzf (specrecon)", nullptr, nullptr, LzfFilter};
+  H5Zregister(&kLzf);  // (replaces a plugin of the same id; asking H5Zfilter_avail first would dlopen it)
+}
+
 // Closes an HDF5 identifier with its matching function.
 class Hid {
  public:
@@ -234,6 +291,7 @@ bool ReadDataset(hid_t file, const std::string& obj, const std::string& path, ui
 std::vector<NdArray> ReadHdf5InProcess(const std::string& path) {
   const uint64_t file_size = RegularFileSize(path);
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors are reported by us, not printed
+  RegisterLzf();
   char head[10] = {0};
   std::ifstream(path, std::ios::binary).read(head, sizeof head);
   const bool matlab = std::memcmp(head, "MATLAB 7.3", 10) == 0;

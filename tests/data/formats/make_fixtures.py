@@ -288,6 +288,14 @@ def make_mat():
                       array_entry("/i16be", ">i2", [6, 5], start=400),
                       array_entry("/gz", "<f8", [6, 5], start=500),
                       array_entry("/u8", "|u1", [30], start=600)])
+    # h5py's own LZF filter (compression="lzf"), which libhdf5 does not have: chunks of 4 x 5.
+    rel = "hdf5/h5py_lzf.h5"
+    with h5py.File(path(rel), "w", track_order=True) as f:
+        f.create_dataset("mag", data=values_for("<f4", 60, 700).reshape(12, 5), compression="lzf", chunks=(4, 5))
+        f.create_dataset("phase", data=values_for("<f8", 60, 800).reshape(12, 5), compression="lzf", chunks=(4, 5),
+                         shuffle=True)
+    add(rel, "hdf5", [array_entry("/mag", "<f4", [12, 5], start=700),
+                      array_entry("/phase", "<f8", [12, 5], start=800)])
 
 
 def make_octave():
