@@ -5,6 +5,8 @@
 #include <map>
 #include <memory>
 
+#include <zlib.h>
+
 #include "formats/byte_source.h"
 #include "formats/decode.h"
 #include "formats/limits.h"
@@ -45,6 +47,7 @@ struct Obj {
   std::string byte_order;
   bool fortran = false;
   std::string data;
+  bool joblib = false;  // kArray: a joblib NumpyArrayWrapper, whose data follow its BUILD in the file
 };
 
 ObjPtr Make(Obj::Kind k) {
@@ -192,6 +195,16 @@ class Unpickler {
           break;
         }
         case 'Q': Push(Storage(Pop())); break; // BINPERSID
+        case 0x81: {                           // NEWOBJ: cls.__new__(cls, *args); joblib's array wrapper only
+          ObjPtr args = Pop(), cls = Pop();
+          if (cls->kind != Obj::kGlobal || cls->s != "joblib.numpy_pickle.NumpyArrayWrapper")
+            Fail("makes a " + (cls->kind == Obj::kGlobal ? cls->s : std::string("value")) +
+                 ", which specrecon does not make (it reads numpy arrays, joblib's among them, and tensors)");
+          ObjPtr o = New(Obj::kArray);
+          o->joblib = true;
+          Push(o);
+          break;
+        }
         case 'R': {                            // REDUCE
           ObjPtr args = Pop(), fn = Pop();
           Push(Call(fn, args));
@@ -321,6 +334,7 @@ class Unpickler {
       return;
     }
     if (o->kind != Obj::kArray) return;
+    if (o->joblib) return BuildJoblib(o, state);
     if (state->kind != Obj::kTuple || state->items.size() < 5) Fail("a numpy array's state is not (version, shape, dtype, fortran, data)");
     const std::vector<ObjPtr>& st = state->items;
     if (st[2]->kind != Obj::kDtype) Fail("a numpy array's state without its dtype");
@@ -331,6 +345,36 @@ class Unpickler {
     o->byte_order = st[2]->byte_order;
     o->fortran = Int(st[3], "an array's fortran flag") != 0;
     o->data = st[4]->kind == Obj::kStr ? Latin1(st[4]->s) : st[4]->s;
+  }
+  // joblib.dump (compress=0, its default) writes an array as a NumpyArrayWrapper whose state is a
+  // dict (subclass, shape, order, dtype, allow_mmap[, numpy_array_alignment_bytes]) and then,
+  // right after the BUILD opcode, the array's bytes in `order` (joblib >= 1.2 first writes a
+  // byte n and n bytes of padding, when the alignment key is there). The pickle goes on after them.
+  void BuildJoblib(const ObjPtr& o, const ObjPtr& state) {
+    if (state->kind != Obj::kDict) Fail("a joblib array's state is not a dict");
+    ObjPtr shape, order, dtype, align;
+    for (const auto& [k, v] : state->entries) {
+      if (k->kind != Obj::kStr) continue;
+      if (k->s == "shape") shape = v;
+      else if (k->s == "order") order = v;
+      else if (k->s == "dtype") dtype = v;
+      else if (k->s == "numpy_array_alignment_bytes") align = v;
+    }
+    if (!shape || !order || !dtype || dtype->kind != Obj::kDtype || order->kind != Obj::kStr)
+      Fail("a joblib array's state without its shape, order and dtype");
+    o->shape = Ints(shape, "a joblib array's shape");
+    o->dtype = dtype->dtype;
+    o->byte_order = dtype->byte_order;
+    o->fortran = order->s == "F";
+    if (align && align->kind == Obj::kInt) Take(Byte());  // the padding's length, then the padding
+    std::vector<uint64_t> dims;
+    for (int64_t d : o->shape) {
+      if (d < 0) Fail("a joblib array's shape has a negative dimension");
+      dims.push_back(static_cast<uint64_t>(d));
+    }
+    const uint64_t n = CheckedElementCount(dims, path_, "a joblib array");
+    const unsigned char* p = Take(n * ElementSize(o->dtype));
+    o->data.assign(reinterpret_cast<const char*>(p), n * ElementSize(o->dtype));
   }
   // ('storage', torch.FloatStorage, key, location, numel)
   ObjPtr Storage(const ObjPtr& pid) {
@@ -666,6 +710,66 @@ std::vector<NdArray> ReadPickle(const std::string& path) {
   return DecodePickle(path, "pickle", ReadFileBytes(path, size), "little", [&](const std::string&, const std::string&, uint64_t) -> std::vector<unsigned char> {
     ThrowBadInput(path, "pickle: holds a torch tensor, whose storage lives in a torch.save archive, not in a bare pickle");
   });
+}
+
+namespace {
+
+// Inflates zlib or gzip `in` (auto-detected) into `out`, at most `cap` bytes (beyond: *over_cap,
+// false). Returns true when the stream ends whole (or, head_only, when the head is used up).
+bool Inflate(const unsigned char* in, size_t n, size_t cap, std::vector<unsigned char>* out, bool head_only, bool* over_cap) {
+  // (head_only: `in` is the file's first bytes; their output so far is enough, to `cap` bytes)
+  z_stream z{};
+  if (inflateInit2(&z, 15 + 32) != Z_OK) return false;
+  out->clear();
+  *over_cap = false;
+  std::vector<unsigned char> buf(1 << 16);
+  z.next_in = const_cast<unsigned char*>(in);
+  z.avail_in = static_cast<uInt>(std::min<size_t>(n, 1u << 30));
+  int rc = Z_OK;
+  while (rc == Z_OK) {
+    z.next_out = buf.data();
+    z.avail_out = static_cast<uInt>(buf.size());
+    rc = inflate(&z, Z_NO_FLUSH);
+    const size_t got = buf.size() - z.avail_out, keep = std::min(got, cap - out->size());
+    out->insert(out->end(), buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(keep));
+    if (keep < got) {
+      *over_cap = true;
+      break;
+    }
+    if (rc == Z_BUF_ERROR && head_only) rc = Z_STREAM_END;  // the head ran out: enough
+    if (rc == Z_OK && got == 0 && z.avail_in == 0) rc = head_only ? Z_STREAM_END : Z_BUF_ERROR;
+  }
+  inflateEnd(&z);
+  return rc == Z_STREAM_END && !*over_cap;
+}
+
+}  // namespace
+
+bool LooksLikeCompressedPickle(const unsigned char* head, size_t n) {
+  if (n < 2 || !(head[0] == 0x78 || (head[0] == 0x1f && head[1] == 0x8b))) return false;
+  std::vector<unsigned char> out;
+  bool over = false;
+  Inflate(head, n, 64, &out, true, &over);
+  return out.size() >= 3 && out[0] == 0x80 && out[1] >= 2 && out[1] <= 5 &&
+         (out[2] == 0x95 || out[2] == 'c' || out[2] == '}' || out[2] == ']' || out[2] == ')' || out[2] == '(');
+}
+
+std::vector<NdArray> ReadCompressedPickle(const std::string& path) {
+  const uint64_t size = RegularFileSize(path);
+  if (size > kMaxPickleFileBytes)
+    ThrowBadInput(path, "compressed pickle of " + std::to_string(size) + " bytes: more than the " + std::to_string(kMaxPickleFileBytes) + " read");
+  const std::vector<unsigned char> packed = ReadFileBytes(path, size);
+  std::vector<unsigned char> bytes;
+  bool over = false;
+  if (!Inflate(packed.data(), packed.size(), kMaxPickleFileBytes, &bytes, false, &over))
+    ThrowBadInput(path, over ? "compressed pickle inflates to more than " + std::to_string(kMaxPickleFileBytes) + " bytes"
+                             : std::string("compressed pickle (zlib or gzip, as joblib.dump(compress=...) writes) is corrupt or truncated"));
+  if (bytes.empty() || bytes.back() != '.') ThrowBadInput(path, "compressed pickle does not end with STOP: truncated");
+  std::vector<NdArray> arrays = DecodePickle(path, "pickle", bytes, "little", [&](const std::string&, const std::string&, uint64_t) -> std::vector<unsigned char> {
+    ThrowBadInput(path, "pickle: holds a torch tensor, whose storage lives in a torch.save archive, not in a bare pickle");
+  });
+  for (NdArray& a : arrays) a.info.note += "; the pickle was " + std::string(packed[0] == 0x1f ? "gzip" : "zlib") + "-compressed (joblib's compress)";
+  return arrays;
 }
 
 bool LooksLikePickle(const unsigned char* head, size_t n, unsigned char last) {

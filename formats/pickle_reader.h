@@ -6,7 +6,9 @@
 // lists, dicts, storages, tensors, numpy dtypes and arrays, and it honours only the calls
 // that rebuild those: torch._utils._rebuild_tensor_v2 / _rebuild_tensor /
 // _rebuild_parameter(_with_state), torch._tensor._rebuild_from_type_v2 (over those),
-// collections.OrderedDict, numpy's multiarray._reconstruct (with its BUILD state),
+// collections.OrderedDict, joblib's NumpyArrayWrapper (joblib.dump: the array's bytes follow
+// its BUILD in the file; zlib or gzip compression inflated first), numpy's
+// multiarray._reconstruct (with its BUILD state),
 // numeric._frombuffer (protocol 5), multiarray.scalar, numpy.dtype and _codecs.encode(..,
 // 'latin1') (protocol 2's bytes), under numpy.core and numpy._core. Any other global is
 // refused by name. Tensors are returned one array each, named by their dict keys or
@@ -41,6 +43,13 @@ std::vector<NdArray> ReadTorchArchive(const std::string& path, const std::string
 // Reads a bare pickle file (pickle.dump of a numpy array, or of a dict or list of them).
 // Throws Error(kBadInput) naming the file as ReadTorchArchive does.
 std::vector<NdArray> ReadPickle(const std::string& path);
+
+// Whether a file's first bytes are a zlib or gzip stream whose first inflated bytes start a
+// pickle (joblib.dump(..., compress=N) with its zlib or gzip compressors).
+bool LooksLikeCompressedPickle(const unsigned char* head, size_t n);
+
+// Reads such a file: inflated whole (at most the bare pickle's cap), then read as ReadPickle.
+std::vector<NdArray> ReadCompressedPickle(const std::string& path);
 
 // Whether a file's first bytes (`n` of them) and last byte are those of a pickle as
 // pickle.dump writes one: protocol 2-5, a first opcode it writes, STOP at the end.

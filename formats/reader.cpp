@@ -56,6 +56,8 @@ std::string SniffFormat(const std::string& path) {
     in.read(&last, 1);
     if (in && LooksLikePickle(reinterpret_cast<const unsigned char*>(head), got, static_cast<unsigned char>(last))) return "pickle";
   }
+  // joblib.dump(..., compress=N): a zlib or gzip stream of a pickle.
+  if (LooksLikeCompressedPickle(reinterpret_cast<const unsigned char*>(head), got)) return "pickle_z";
   // Text: printable ASCII, whitespace or valid UTF-8 (a BOM allowed), with a digit or a line end.
   const unsigned char* u = reinterpret_cast<const unsigned char*>(head);
   size_t i = (got >= 3 && std::memcmp(head, "\xEF\xBB\xBF", 3) == 0) ? 3 : 0;
@@ -90,6 +92,7 @@ std::vector<NdArray> ReadArrays(const std::string& path, const RawHints& hints) 
   if (kind == "hdf5") return ReadHdf5(path);
   if (kind == "mat5") return ReadMat5(path);
   if (kind == "pickle") return ReadPickle(path);
+  if (kind == "pickle_z") return ReadCompressedPickle(path);
   if (kind == "json" || kind == "printed") return ReadBracketedText(path);
   if (kind == "torch_legacy")
     ThrowBadInput(path, "is a legacy torch.save file (PyTorch before 1.6, or _use_new_zipfile_serialization=False), which "

@@ -1,6 +1,7 @@
 // Why this file exists: libFuzzer target for bare pickles (formats/pickle_reader.h): the
-// opcode interpreter, numpy array states and the checks of shapes against data. torch.save
-// archives reach the same interpreter through fuzz_npz.
+// opcode interpreter, numpy array states (joblib's among them) and the checks of shapes against
+// data; zlib- and gzip-compressed pickles (joblib's compress). torch.save archives reach the
+// same interpreter through fuzz_npz.
 #include <cstdint>
 
 #include "formats/pickle_reader.h"
@@ -9,5 +10,10 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   specrecon_fuzz::InputFile file(data, size, ".pkl");
   specrecon_fuzz::ExpectOnlySpecreconErrors([&] { specrecon::ReadPickle(file.path()); });
+  // joblib's compressed pickles: the zlib/gzip sniff and the bounded inflate before the same
+  // interpreter.
+  specrecon_fuzz::ExpectOnlySpecreconErrors([&] {
+    if (specrecon::LooksLikeCompressedPickle(data, size < 512 ? size : 512)) specrecon::ReadCompressedPickle(file.path());
+  });
   return 0;
 }

@@ -57,6 +57,8 @@ for root in ("tests/data/formats", "samples"):
             kind = sniff(data[:512])
             if kind == "raw" and len(data) > 2 and data[0] == 0x80 and 2 <= data[1] <= 5 and data.endswith(b"."):
                 kind = "pickle"  # as formats/reader.cpp's LooksLikePickle
+            if kind == "raw" and (data[:1] == b"\x78" or data[:2] == b"\x1f\x8b") and fn.endswith(".joblib"):
+                kind = "pickle"  # joblib's compressed pickles (LooksLikeCompressedPickle)
             if kind in ("npy", "npz", "pickle", "mat", "hdf5"):
                 if len(data) > max_container:
                     continue  # cut containers are only broken; the malformed fixtures cover that

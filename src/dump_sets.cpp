@@ -88,7 +88,7 @@ void MakeNamesUnique(std::vector<DumpSet>* sets) {
 // whose error its run then reports.
 bool IsContainer(const std::string& path) {
   const std::string kind = SniffFormat(path);
-  if (kind == "zip" || kind == "pickle" || kind == "json" || kind == "printed" || kind == "mat5" || kind == "hdf5") {
+  if (kind == "zip" || kind == "pickle" || kind == "pickle_z" || kind == "json" || kind == "printed" || kind == "mat5" || kind == "hdf5") {
     std::vector<NdArray> arrays;
     try {
       arrays = ReadArrays(path, RawHints{});

@@ -206,7 +206,7 @@ BOOST_AUTO_TEST_CASE(malformed_inputs_exit_3_with_no_output) {
     }
     ++n;
   }
-  BOOST_CHECK_GE(n, 29);
+  BOOST_CHECK_GE(n, 31);
   BOOST_CHECK(Temps(w.dir).empty());
   guard.Check("the malformed suite");
   w.guard.Check("the malformed suite");

@@ -4,7 +4,7 @@ and Python's pickle themselves.
 
     /usr/bin/python3 tests/data/formats/make_pickle_fixtures.py
 
-Needs Debian's python3-torch and python3-numpy. Values follow make_fixtures.py's formula, v(i) =
+Needs Debian's python3-torch, python3-numpy and python3-joblib. Values follow make_fixtures.py's formula, v(i) =
 sin(0.37*i)*100 + i*0.001 cast to the type (integers truncated; complex: imaginary part v(i+1000));
 pickle_manifest.json lists each file's arrays in make_fixtures.py's schema (name, dtype, byte order,
 shape, fortran_order, kind, start or literal values), in the order the saved object holds them. One
@@ -20,6 +20,7 @@ import os
 import pickle
 import zipfile
 
+import joblib
 import numpy as np
 import torch
 
@@ -86,6 +87,11 @@ def save(name, obj, arrays):
 def dump(name, obj, protocol, arrays):
     with open(os.path.join(PICKLES, name), "wb") as f:
         pickle.dump(obj, f, protocol=protocol)
+    MANIFEST["files"].append({"file": "pickle/" + name, "format": "pickle", "arrays": arrays})
+
+
+def jdump(name, obj, compress, arrays):
+    joblib.dump(obj, os.path.join(PICKLES, name), compress=compress)
     MANIFEST["files"].append({"file": "pickle/" + name, "format": "pickle", "arrays": arrays})
 
 
@@ -188,6 +194,26 @@ def main():
     MANIFEST["files"][-1]["arrays"][1]["shape"] = [2]
     for e in MANIFEST["files"][-1]["arrays"][:2]:
         e["byte_order"] = "none"  # Python numbers carry no byte order
+    # joblib.dump, as scikit-learn-style pipelines save arrays: each array's bytes follow its
+    # NumpyArrayWrapper in the pickle (joblib >= 1.2 pads them to 16 bytes), in the array's order;
+    # and compress=3 (zlib) and ("gzip", 3), which compress the whole pickle. (gzip's header holds
+    # the time: gzip.joblib changes on every run.)
+    j1, j2 = array("float32", (4, 5), 1900), array("float64", (5, 3), 2000).T
+    jdump("dict.joblib", {"mag": j1, "phase": j2}, 0, [entry("mag", j1, 1900), entry("phase", j2, 2000, fortran=True)])
+    j3 = array("complex64", (3, 4), 2100)
+    jdump("zlib.joblib", j3, 3, [entry("", j3, 2100)])
+    j4 = array("float32", (6, 2), 2200)
+    jdump("gzip.joblib", {"S": j4}, ("gzip", 3), [entry("S", j4, 2200)])
+    with open(os.path.join(PICKLES, "dict.joblib"), "rb") as f:
+        whole = f.read()
+    with open(os.path.join(PICKLES, "malformed", "cut.joblib"), "wb") as f:
+        f.write(whole[: len(whole) // 2] + b".")  # cut inside the first array's bytes; a STOP kept at the end
+    MANIFEST["malformed"].append({"file": "pickle/malformed/cut.joblib", "phrase": "truncated"})
+    with open(os.path.join(PICKLES, "zlib.joblib"), "rb") as f:
+        packed = f.read()
+    with open(os.path.join(PICKLES, "malformed", "cut_zlib.joblib"), "wb") as f:
+        f.write(packed[: len(packed) - 20])
+    MANIFEST["malformed"].append({"file": "pickle/malformed/cut_zlib.joblib", "phrase": "corrupt or truncated"})
         # Malformed: a numpy array of Python objects, and a pickle of something else.
     with open(os.path.join(PICKLES, "malformed", "objects.pkl"), "wb") as f:
         pickle.dump(np.array([1, "a"], dtype=object), f, protocol=4)
@@ -198,7 +224,9 @@ def main():
     # Check every valid file against torch.load before writing the manifest.
     for f in MANIFEST["files"]:
         if f["file"] != "torch/big.pt":
-            (torch.load if f["format"] == "torch" else lambda p: pickle.load(open(p, "rb")))(os.path.join(FORMATS, f["file"]))
+            load = (torch.load if f["format"] == "torch" else joblib.load if f["file"].endswith(".joblib")
+                    else lambda p: pickle.load(open(p, "rb")))
+            load(os.path.join(FORMATS, f["file"]))
     with open(os.path.join(FORMATS, "pickle_manifest.json"), "w") as out:
         json.dump(MANIFEST, out, indent=1)
         out.write("\n")
