@@ -724,9 +724,13 @@ bool Inflate(const unsigned char* in, size_t n, size_t cap, std::vector<unsigned
   *over_cap = false;
   std::vector<unsigned char> buf(1 << 16);
   z.next_in = const_cast<unsigned char*>(in);
-  z.avail_in = static_cast<uInt>(std::min<size_t>(n, 1u << 30));
+  size_t fed = 0;  // input handed to zlib so far, in pieces of at most 1 GiB (avail_in is 32-bit)
   int rc = Z_OK;
   while (rc == Z_OK) {
+    if (z.avail_in == 0 && fed < n) {
+      z.avail_in = static_cast<uInt>(std::min<size_t>(n - fed, size_t{1} << 30));
+      fed += z.avail_in;
+    }
     z.next_out = buf.data();
     z.avail_out = static_cast<uInt>(buf.size());
     rc = inflate(&z, Z_NO_FLUSH);
