@@ -703,13 +703,18 @@ std::vector<NdArray> ReadTorchArchive(const std::string& path, const std::string
   });
 }
 
+// A bare pickle's storage reader: a tensor's storage is a torch.save archive's member.
+static std::function<std::vector<unsigned char>(const std::string&, const std::string&, uint64_t)> NoStorages(const std::string& path) {
+  return [path](const std::string&, const std::string&, uint64_t) -> std::vector<unsigned char> {
+    ThrowBadInput(path, "pickle: holds a torch tensor, whose storage lives in a torch.save archive, not in a bare pickle");
+  };
+}
+
 std::vector<NdArray> ReadPickle(const std::string& path) {
   const uint64_t size = RegularFileSize(path);
   if (size > kMaxPickleFileBytes)
     ThrowBadInput(path, "pickle of " + std::to_string(size) + " bytes: more than the " + std::to_string(kMaxPickleFileBytes) + " read");
-  return DecodePickle(path, "pickle", ReadFileBytes(path, size), "little", [&](const std::string&, const std::string&, uint64_t) -> std::vector<unsigned char> {
-    ThrowBadInput(path, "pickle: holds a torch tensor, whose storage lives in a torch.save archive, not in a bare pickle");
-  });
+  return DecodePickle(path, "pickle", ReadFileBytes(path, size), "little", NoStorages(path));
 }
 
 namespace {
@@ -769,9 +774,7 @@ std::vector<NdArray> ReadCompressedPickle(const std::string& path) {
     ThrowBadInput(path, over ? "compressed pickle inflates to more than " + std::to_string(kMaxPickleFileBytes) + " bytes"
                              : std::string("compressed pickle (zlib or gzip, as joblib.dump(compress=...) writes) is corrupt or truncated"));
   if (bytes.empty() || bytes.back() != '.') ThrowBadInput(path, "compressed pickle does not end with STOP: truncated");
-  std::vector<NdArray> arrays = DecodePickle(path, "pickle", bytes, "little", [&](const std::string&, const std::string&, uint64_t) -> std::vector<unsigned char> {
-    ThrowBadInput(path, "pickle: holds a torch tensor, whose storage lives in a torch.save archive, not in a bare pickle");
-  });
+  std::vector<NdArray> arrays = DecodePickle(path, "pickle", bytes, "little", NoStorages(path));
   for (NdArray& a : arrays) a.info.note += "; the pickle was " + std::string(packed[0] == 0x1f ? "gzip" : "zlib") + "-compressed (joblib's compress)";
   return arrays;
 }
