@@ -83,7 +83,7 @@ void MakeNamesUnique(std::vector<DumpSet>* sets) {
 
 // A file that holds a whole dump: an archive or document with a complex array or with two planes
 // (arrays with two dimensions of more than one element: a magnitude and a phase). One plane alone
-// (scipy.io.savemat of S into mag.mat beside phase.mat, json.dump of S, np.savez of S) is half of
+// (scipy.io.savemat of S into mag.mat beside phase.mat, a print of S, np.savez of S) is half of
 // a pair and is matched by its name like a raw file; a file that does not read is a set alone,
 // whose error its run then reports.
 bool IsContainer(const std::string& path) {
