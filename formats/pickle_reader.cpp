@@ -721,8 +721,8 @@ namespace {
 
 // Inflates zlib or gzip `in` (auto-detected) into `out`, at most `cap` bytes (beyond: *over_cap,
 // false). Returns true when the stream ends whole (or, head_only, when the head is used up).
+// head_only: `in` is the file's first bytes, and their output so far (to `cap`) is enough.
 bool Inflate(const unsigned char* in, size_t n, size_t cap, std::vector<unsigned char>* out, bool head_only, bool* over_cap) {
-  // (head_only: `in` is the file's first bytes; their output so far is enough, to `cap` bytes)
   z_stream z{};
   if (inflateInit2(&z, 15 + 32) != Z_OK) return false;
   out->clear();
@@ -746,7 +746,7 @@ bool Inflate(const unsigned char* in, size_t n, size_t cap, std::vector<unsigned
       break;
     }
     if (rc == Z_BUF_ERROR && head_only) rc = Z_STREAM_END;  // the head ran out: enough
-    if (rc == Z_OK && got == 0 && z.avail_in == 0) rc = head_only ? Z_STREAM_END : Z_BUF_ERROR;
+    if (rc == Z_OK && got == 0 && z.avail_in == 0 && fed == n) rc = head_only ? Z_STREAM_END : Z_BUF_ERROR;  // all input used
   }
   inflateEnd(&z);
   return rc == Z_STREAM_END && !*over_cap;
