@@ -3,6 +3,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "formats/gzip_file.h"
 #include "formats/hdf5_reader.h"
 #include "formats/json_reader.h"
 #include "formats/limits.h"
@@ -58,6 +59,8 @@ std::string SniffFormat(const std::string& path) {
   }
   // joblib.dump(..., compress=N): a zlib or gzip stream of a pickle.
   if (LooksLikeCompressedPickle(reinterpret_cast<const unsigned char*>(head), got)) return "pickle_z";
+  // gzip (a .bin.gz, .npy.gz, .mat.gz, .csv.gz): inflated and read as what it holds.
+  if (LooksLikeGzip(reinterpret_cast<const unsigned char*>(head), got)) return "gzip";
   // Text: printable ASCII, whitespace or valid UTF-8 (a BOM allowed), with a digit or a line end.
   const unsigned char* u = reinterpret_cast<const unsigned char*>(head);
   size_t i = (got >= 3 && std::memcmp(head, "\xEF\xBB\xBF", 3) == 0) ? 3 : 0;
@@ -83,10 +86,38 @@ std::string SniffFormat(const std::string& path) {
   return "raw";
 }
 
-std::vector<NdArray> ReadArrays(const std::string& path, const RawHints& hints) {
+namespace {
+
+std::vector<NdArray> ReadArraysOf(const std::string& path, const RawHints& hints, bool inflated);
+
+// A gzip file: inflated to a temporary file (GunzippedFile) that is read as any file is; errors
+// name the gzip file, and each array's note says it was inflated. A gzip inside a gzip is refused
+// (a file can inflate to itself).
+std::vector<NdArray> ReadGzip(const std::string& path, const RawHints& hints, bool inflated) {
+  if (inflated) ThrowBadInput(path, "holds a gzip file inside its gzip stream, which is not read; gunzip it once and read the result");
+  const GunzippedFile g(path);
+  std::vector<NdArray> arrays;
+  try {
+    arrays = ReadArraysOf(g.path(), hints, true);
+  } catch (const Error& e) {
+    std::string what = e.what();
+    for (size_t at = what.find(g.path()); at != std::string::npos; at = what.find(g.path(), at + path.size()))
+      what.replace(at, g.path().size(), path);
+    Error again(e.code(), e.file() == g.path() || e.file().empty() ? path : e.file(), what + " (after gzip inflated it to " +
+                std::to_string(g.size()) + " bytes)");
+    again.details = e.details;
+    throw again;
+  }
+  for (NdArray& a : arrays)
+    a.info.note += std::string(a.info.note.empty() ? "" : "; ") + "gzip-compressed: inflated to " + std::to_string(g.size()) + " bytes";
+  return arrays;
+}
+
+std::vector<NdArray> ReadArraysOf(const std::string& path, const RawHints& hints, bool inflated) {
   const uint64_t size = RegularFileSize(path);  // refuses directories, FIFOs and devices
-  if (size == 0) ThrowBadInput(path, "file is empty");
+  if (size == 0) ThrowBadInput(path, inflated ? "inflates to nothing" : "file is empty");
   const std::string kind = SniffFormat(path);
+  if (kind == "gzip") return ReadGzip(path, hints, inflated);
   if (kind == "npy") return {ReadNpy(path)};
   if (kind == "zip") return ReadNpz(path);
   if (kind == "hdf5") return ReadHdf5(path);
@@ -104,5 +135,9 @@ std::vector<NdArray> ReadArrays(const std::string& path, const RawHints& hints) 
   }
   return {ReadRaw(path, hints)};
 }
+
+}  // namespace
+
+std::vector<NdArray> ReadArrays(const std::string& path, const RawHints& hints) { return ReadArraysOf(path, hints, false); }
 
 }  // namespace specrecon

@@ -12,7 +12,8 @@
 namespace specrecon {
 
 // What the first bytes of a file say it is: "npy", "zip" (numpy.savez or torch.save), "mat5",
-// "hdf5", "pickle", "json", "text", "torch_legacy" (refused by ReadArrays) or "raw".
+// "hdf5", "pickle", "pickle_z" (zlib or gzip of a pickle), "gzip" (of anything else), "json",
+// "printed", "text", "torch_legacy" (refused by ReadArrays) or "raw".
 std::string SniffFormat(const std::string& path);
 
 // Reads every array a file holds. Throws Error(kBadInput) naming the file on malformed input or

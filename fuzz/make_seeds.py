@@ -59,6 +59,8 @@ for root in ("tests/data/formats", "samples"):
                 kind = "pickle"  # as formats/reader.cpp's LooksLikePickle
             if kind == "raw" and (data[:1] == b"\x78" or data[:2] == b"\x1f\x8b") and fn.endswith(".joblib"):
                 kind = "pickle"  # joblib's compressed pickles (LooksLikeCompressedPickle)
+            if kind == "raw" and data[:3] == b"\x1f\x8b\x08":
+                kind = "pickle"  # other gzip files (formats/gzip_file.h): fuzz_pickle inflates them too
             if kind in ("npy", "npz", "pickle", "mat", "hdf5"):
                 if len(data) > max_container:
                     continue  # cut containers are only broken; the malformed fixtures cover that

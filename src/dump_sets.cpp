@@ -88,13 +88,18 @@ void MakeNamesUnique(std::vector<DumpSet>* sets) {
 // whose error its run then reports.
 bool IsContainer(const std::string& path) {
   const std::string kind = SniffFormat(path);
-  if (kind == "zip" || kind == "pickle" || kind == "pickle_z" || kind == "json" || kind == "printed" || kind == "mat5" || kind == "hdf5") {
+  if (kind == "zip" || kind == "pickle" || kind == "pickle_z" || kind == "json" || kind == "printed" || kind == "mat5" || kind == "hdf5" ||
+      kind == "gzip") {
     std::vector<NdArray> arrays;
     try {
       arrays = ReadArrays(path, RawHints{});
     } catch (const Error&) {
       return true;
     }
+    // A gzip file is what it holds: a raw, text or npy file inside is one array, paired by name.
+    const std::string inner = arrays.empty() ? std::string() : arrays[0].info.format;
+    if (kind == "gzip" && (inner == "raw" || inner == "text" || inner == "npy"))
+      return std::any_of(arrays.begin(), arrays.end(), [](const NdArray& a) { return a.is_complex(); });
     int planes = 0;
     for (const NdArray& a : arrays) {
       if (a.is_complex()) return true;

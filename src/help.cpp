@@ -71,8 +71,8 @@ const std::vector<CommandDoc>& CommandDocs() {
        "infer every STFT parameter not given and write the audio",
        "FILE... is one to three files in any order: a magnitude file and a phase file, one file with a "
        "complex array or with both arrays inside (.npz, .pt, .pkl, .mat, HDF5, JSON), or a magnitude file alone (its phase "
-       "is then retrieved). Which file is which is decided from content; --magnitude and --phase say it "
-       "outright.\n\n"
+       "is then retrieved). Any of them may be gzip-compressed (spectrogram.bin.gz). Which file is which is "
+       "decided from content; --magnitude and --phase say it outright.\n\n"
        "The WAV is written atomically (temporary file, renamed when complete). --report writes the JSON "
        "report (every parameter with its source, score and runner-up); --html writes one self-contained "
        "page for analysts: the parameter table, the hop scan, the window against the best-ranked "

@@ -199,6 +199,27 @@ BOOST_AUTO_TEST_CASE(single_plane_containers_pair_by_name) {
     BOOST_CHECK_EQUAL(s.reason, s.files.size() == 2 ? "names take_magnitude / take_phase" : "container or complex array");
 }
 
+BOOST_AUTO_TEST_CASE(gzip_files_pair_as_what_they_hold) {
+  // gzip of a raw magnitude and phase pair (spectrogram.bin.gz, phases.bin.gz): a raw file inside
+  // is half of a pair, matched by name without ".gz" (each was a set alone, read as a container);
+  // a gzip of an archive with two planes is a set alone. Fixtures by Python's gzip
+  // (tests/data/formats/make_gzip_fixtures.py).
+  const fs::path r = test::TempPath("batch_gzip");
+  fs::remove_all(r);
+  fs::create_directories(r);
+  const fs::path gz = fs::path(SPECRECON_SOURCE_DIR) / "tests/data/formats/gzip";
+  fs::copy_file(gz / "raw_f32le.bin.gz", r / "spectrogram.bin.gz");
+  fs::copy_file(gz / "raw_f32le.bin.gz", r / "phases.bin.gz");
+  fs::copy_file(gz / "npz_deflated.npz.gz", r / "both.npz.gz");
+  const std::vector<DumpSet> sets = FindDumpSets(r.string(), "");
+  std::set<std::vector<std::string>> got;
+  for (const DumpSet& s : sets) got.insert(SortedRelative(nlohmann::json(s.files), r));
+  BOOST_CHECK_EQUAL(sets.size(), 2u);
+  BOOST_CHECK(got.count({"phases.bin.gz", "spectrogram.bin.gz"}));
+  BOOST_CHECK(got.count({"both.npz.gz"}));
+  fs::remove_all(r);
+}
+
 BOOST_AUTO_TEST_CASE(name_roles) {
   std::string key;
   BOOST_CHECK_EQUAL(NameRole("spectrogram.bin", &key), "magnitude");

@@ -1,0 +1,115 @@
+// gzip-compressed dumps (tests/data/formats/make_gzip_fixtures.py, written by Python's gzip
+// module): each reads as the file it compresses, bit for bit, with the note saying it was
+// inflated; concatenated members and zero padding are one stream; cut, corrupt, trailing,
+// nested and empty streams fail naming the .gz file; and no temporary file is left behind.
+#include <boost/test/unit_test.hpp>
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "formats/gzip_file.h"
+#include "tests/formats_fixtures.h"
+
+namespace specrecon {
+using namespace specrecon::test;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const nlohmann::json& GzipManifest() {
+  static const nlohmann::json m = [] {
+    std::ifstream in(FixtureDir() + "gzip_manifest.json");
+    BOOST_REQUIRE_MESSAGE(in, "tests/data/formats/gzip_manifest.json missing: run make_gzip_fixtures.py");
+    return nlohmann::json::parse(in);
+  }();
+  return m;
+}
+
+// TMPDIR pointed at a directory of this test's own while it lives, so what the reader leaves
+// there can be counted.
+struct PrivateTmp {
+  std::string dir = "/tmp/specrecon_gzip_test_" + std::to_string(::getpid());
+  std::string old;
+  bool had = false;
+  PrivateTmp() {
+    fs::create_directories(dir);
+    if (const char* t = std::getenv("TMPDIR")) had = true, old = t;
+    ::setenv("TMPDIR", dir.c_str(), 1);
+  }
+  ~PrivateTmp() {
+    if (had) ::setenv("TMPDIR", old.c_str(), 1);
+    else ::unsetenv("TMPDIR");
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  }
+  size_t Left() const {
+    size_t n = 0;
+    for (const auto& e : fs::directory_iterator(dir)) (void)e, ++n;
+    return n;
+  }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(formats_gzip)
+
+BOOST_AUTO_TEST_CASE(a_gzip_file_reads_as_the_file_it_compresses) {
+  PrivateTmp tmp;
+  int n = 0;
+  for (const auto& f : GzipManifest()["files"]) {
+    const std::string gz = FixtureDir() + f["file"].get<std::string>();
+    const std::string orig = FixtureDir() + f["original"].get<std::string>();
+    BOOST_TEST_CONTEXT(gz) {
+      BOOST_CHECK_EQUAL(SniffFormat(gz), "gzip");
+      const std::vector<NdArray> a = ReadArrays(gz, RawHints{});
+      const std::vector<NdArray> b = ReadArrays(orig, RawHints{});
+      BOOST_REQUIRE_EQUAL(a.size(), b.size());
+      for (size_t i = 0; i < a.size(); ++i) {
+        BOOST_CHECK_EQUAL(a[i].info.name, b[i].info.name);
+        BOOST_CHECK_EQUAL(a[i].info.dtype, b[i].info.dtype);
+        BOOST_CHECK_EQUAL(a[i].info.byte_order, b[i].info.byte_order);
+        BOOST_CHECK_EQUAL(a[i].info.header_bytes, b[i].info.header_bytes);
+        BOOST_CHECK_EQUAL_COLLECTIONS(a[i].info.shape.begin(), a[i].info.shape.end(), b[i].info.shape.begin(), b[i].info.shape.end());
+        BOOST_REQUIRE_EQUAL(a[i].values.size(), b[i].values.size());
+        BOOST_REQUIRE_EQUAL(a[i].imag.size(), b[i].imag.size());
+        size_t same = 0;
+        for (size_t k = 0; k < a[i].values.size(); ++k) same += SameBits(a[i].values[k], b[i].values[k]);
+        for (size_t k = 0; k < a[i].imag.size(); ++k) same += SameBits(a[i].imag[k], b[i].imag[k]);
+        BOOST_CHECK_EQUAL(same, a[i].values.size() + a[i].imag.size());
+        BOOST_CHECK_NE(a[i].info.note.find("gzip-compressed: inflated to " + std::to_string(fs::file_size(orig)) + " bytes"),
+                       std::string::npos);
+      }
+    }
+    ++n;
+  }
+  BOOST_CHECK_GE(n, 9);
+  BOOST_CHECK_EQUAL(tmp.Left(), 0u);
+}
+
+BOOST_AUTO_TEST_CASE(broken_gzip_fails_naming_the_file_and_leaves_nothing) {
+  PrivateTmp tmp;
+  int n = 0;
+  for (const auto& m : GzipManifest()["malformed"]) {
+    ExpectBadInput(FixtureDir() + m["file"].get<std::string>(), m["phrase"].get<std::string>());
+    ++n;
+  }
+  BOOST_CHECK_GE(n, 5);
+  BOOST_CHECK_EQUAL(tmp.Left(), 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_gzip_of_a_pickle_stays_a_compressed_pickle) {
+  // joblib's gzip compressor writes a gzip stream of a pickle: read as a pickle (no temporary file).
+  BOOST_CHECK_EQUAL(SniffFormat(FixtureDir() + "pickle/gzip.joblib"), "pickle_z");
+  const unsigned char gz[] = {0x1f, 0x8b, 8, 0};
+  const unsigned char other[] = {0x1f, 0x8b, 9, 0};  // not deflate
+  BOOST_CHECK(LooksLikeGzip(gz, sizeof gz));
+  BOOST_CHECK(!LooksLikeGzip(other, sizeof other));
+  BOOST_CHECK(!LooksLikeGzip(gz, 2));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace specrecon
