@@ -28,6 +28,7 @@ struct ArrayReading {
   std::string runner_up;            // e.g. "float64 big-endian"
   double runner_up_score = 0.0;
   std::string note;                 // how it was read: header evidence, candidates, skipped variables
+  uint64_t inflated_bytes = 0;      // a gzip file's: the bytes it inflated to (0: not compressed)
 };
 
 // A real or complex array of doubles, flat in file order.

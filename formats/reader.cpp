@@ -108,14 +108,20 @@ std::vector<NdArray> ReadGzip(const std::string& path, const RawHints& hints, bo
     again.details = e.details;
     throw again;
   }
-  for (NdArray& a : arrays)
+  // The temporary file is gone once this returns: readings name the gzip file.
+  for (NdArray& a : arrays) {
+    if (a.info.path == g.path()) a.info.path = path;
+    a.info.inflated_bytes = g.size();
+    for (size_t at = a.info.note.find(g.path()); at != std::string::npos; at = a.info.note.find(g.path(), at + path.size()))
+      a.info.note.replace(at, g.path().size(), path);
     a.info.note += std::string(a.info.note.empty() ? "" : "; ") + "gzip-compressed: inflated to " + std::to_string(g.size()) + " bytes";
+  }
   return arrays;
 }
 
 std::vector<NdArray> ReadArraysOf(const std::string& path, const RawHints& hints, bool inflated) {
   const uint64_t size = RegularFileSize(path);  // refuses directories, FIFOs and devices
-  if (size == 0) ThrowBadInput(path, inflated ? "inflates to nothing" : "file is empty");
+  if (size == 0) ThrowBadInput(path, "file is empty");
   const std::string kind = SniffFormat(path);
   if (kind == "gzip") return ReadGzip(path, hints, inflated);
   if (kind == "npy") return {ReadNpy(path)};

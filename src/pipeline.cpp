@@ -7,12 +7,22 @@
 #include <cstdint>
 
 #include "formats/limits.h"
+#include "formats/reader.h"
 #include "inference/containers.h"
 #include "src/errors.h"
 
 namespace specrecon {
 
 namespace {
+
+// A raw array's file read again under other hints (element type, byte order, header); a gzip
+// file is inflated again (ReadArrays), as its temporary file is gone.
+NdArray ReadRawAgain(const NdArray& a, const RawHints& hints) {
+  if (a.info.inflated_bytes == 0) return ReadRaw(a.info.path, hints);
+  std::vector<NdArray> arrays = ReadArrays(a.info.path, hints);
+  if (arrays.size() != 1) ThrowBadInput(a.info.path, "no longer holds one array");
+  return std::move(arrays[0]);
+}
 
 size_t NonFinite(const std::vector<double>& v) {
   size_t n = 0;
@@ -38,7 +48,7 @@ void AgreeOnElementCounts(std::vector<NdArray>* arrays, const RawHints& hints) {
   if (bytes % strong.size() != 0) {
     uint64_t file_bytes = 0;
     try {
-      file_bytes = RegularFileSize(weak.info.path);
+      file_bytes = weak.info.inflated_bytes ? weak.info.inflated_bytes : RegularFileSize(weak.info.path);
     } catch (const Error&) {
       return;
     }
@@ -60,7 +70,7 @@ void AgreeOnElementCounts(std::vector<NdArray>* arrays, const RawHints& hints) {
     h.header_bytes = header;
     NdArray cand;
     try {
-      cand = ReadRaw(weak.info.path, h);
+      cand = ReadRawAgain(weak, h);
     } catch (const Error&) {
       continue;
     }
@@ -145,7 +155,7 @@ void PreferFiniteReading(NdArray* a, const RawHints& hints) {
       h.byte_order = order;
       h.header_bytes = a->info.header_bytes;
       try {
-        NdArray cand = ReadRaw(a->info.path, h);
+        NdArray cand = ReadRawAgain(*a, h);
         if (cand.size() != a->size()) continue;
         const double bias = std::string(order) == "big" ? 1.2 : 1.0;
         if (!found || cand.info.score > bias * best.info.score) best = std::move(cand), found = true;
@@ -173,7 +183,7 @@ void PreferUnsignedReading(NdArray* a, const RawHints& hints) {
   h.byte_order = a->info.byte_order;
   h.header_bytes = a->info.header_bytes;
   try {
-    NdArray cand = ReadRaw(a->info.path, h);
+    NdArray cand = ReadRawAgain(*a, h);
     if (cand.size() != a->size() || !UnsignedReadsBetter(a->values, cand.values)) return;
     cand.info.dtype_given = false;
     cand.info.score = a->info.score;
