@@ -35,7 +35,14 @@ std::string InflatedName(const std::string& path) {
 GunzippedFile::GunzippedFile(const std::string& path) {
   std::FILE* in = std::fopen(path.c_str(), "rb");
   if (!in) ThrowBadInput(path, "cannot open for reading: " + std::string(std::strerror(errno)));
-  std::string tmpl = (fs::temp_directory_path() / "specrecon-gunzip-XXXXXX").string();
+  std::string tmpl;
+  try {
+    tmpl = (fs::temp_directory_path() / "specrecon-gunzip-XXXXXX").string();
+  } catch (const fs::filesystem_error& e) {  // TMPDIR names no directory
+    std::fclose(in);
+    ThrowOutputFailed(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp",
+                      "no temporary directory to inflate " + path + " into: " + e.code().message());
+  }
   std::vector<char> buf(tmpl.begin(), tmpl.end());
   buf.push_back('\0');
   if (!mkdtemp(buf.data())) {
