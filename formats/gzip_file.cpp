@@ -62,14 +62,13 @@ GunzippedFile::GunzippedFile(const std::string& path) {
     write_error = "zlib could not start";
   } else {
     std::vector<unsigned char> ibuf(1 << 16), obuf(1 << 16);
-    bool member_open = false, ended = false;
-    int rc = Z_OK;
+    bool ended = false;  // the last member read ended (its CRC and size checked)
     while (error.empty() && write_error.empty()) {
       if (z.avail_in == 0) {
         const size_t got = std::fread(ibuf.data(), 1, ibuf.size(), in);
         if (got == 0) {
           if (std::ferror(in)) error = std::string("read error: ") + std::strerror(errno);
-          else if (member_open || !ended) error = "gzip stream is truncated (it ends inside a member)";
+          else if (!ended) error = "gzip stream is truncated (it ends inside a member)";
           break;
         }
         z.next_in = ibuf.data();
@@ -92,10 +91,9 @@ GunzippedFile::GunzippedFile(const std::string& path) {
         }
         ended = false;
       }
-      member_open = true;
       z.next_out = obuf.data();
       z.avail_out = static_cast<uInt>(obuf.size());
-      rc = inflate(&z, Z_NO_FLUSH);
+      const int rc = inflate(&z, Z_NO_FLUSH);
       if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) {
         error = std::string("gzip stream is corrupt (") + (z.msg ? z.msg : "inflate failed") + ")";
         break;
@@ -107,7 +105,7 @@ GunzippedFile::GunzippedFile(const std::string& path) {
       }
       if (got > 0 && std::fwrite(obuf.data(), 1, got, out) != got) write_error = std::strerror(errno);
       size_ += got;
-      if (rc == Z_STREAM_END) ended = true, member_open = false;
+      if (rc == Z_STREAM_END) ended = true;
     }
     inflateEnd(&z);
   }

@@ -7,10 +7,12 @@
 #include <cstdint>
 #include <string>
 
+#include "formats/limits.h"
+
 namespace specrecon {
 
 // Most bytes a gzip file may inflate to: the largest array read, as float64, plus 1 MiB.
-constexpr uint64_t kMaxGunzipBytes = (uint64_t{1} << 28) * 8 + (uint64_t{1} << 20);
+constexpr uint64_t kMaxGunzipBytes = kMaxArrayElements * 8 + (uint64_t{1} << 20);
 
 // Whether a file's first bytes start a gzip member (1f 8b, method 8: deflate).
 bool LooksLikeGzip(const unsigned char* head, size_t n);

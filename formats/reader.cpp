@@ -90,6 +90,12 @@ namespace {
 
 std::vector<NdArray> ReadArraysOf(const std::string& path, const RawHints& hints, bool inflated);
 
+// `text` with every occurrence of `from` replaced by `to`.
+std::string ReplacedAll(std::string text, const std::string& from, const std::string& to) {
+  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) text.replace(at, from.size(), to);
+  return text;
+}
+
 // A gzip file: inflated to a temporary file (GunzippedFile) that is read as any file is; errors
 // name the gzip file, and each array's note says it was inflated. A gzip inside a gzip is refused
 // (a file can inflate to itself).
@@ -100,9 +106,7 @@ std::vector<NdArray> ReadGzip(const std::string& path, const RawHints& hints, bo
   try {
     arrays = ReadArraysOf(g.path(), hints, true);
   } catch (const Error& e) {
-    std::string what = e.what();
-    for (size_t at = what.find(g.path()); at != std::string::npos; at = what.find(g.path(), at + path.size()))
-      what.replace(at, g.path().size(), path);
+    const std::string what = ReplacedAll(e.what(), g.path(), path);
     Error again(e.code(), e.file() == g.path() || e.file().empty() ? path : e.file(), what + " (after gzip inflated it to " +
                 std::to_string(g.size()) + " bytes)");
     again.details = e.details;
@@ -112,8 +116,7 @@ std::vector<NdArray> ReadGzip(const std::string& path, const RawHints& hints, bo
   for (NdArray& a : arrays) {
     if (a.info.path == g.path()) a.info.path = path;
     a.info.inflated_bytes = g.size();
-    for (size_t at = a.info.note.find(g.path()); at != std::string::npos; at = a.info.note.find(g.path(), at + path.size()))
-      a.info.note.replace(at, g.path().size(), path);
+    a.info.note = ReplacedAll(a.info.note, g.path(), path);
     a.info.note += std::string(a.info.note.empty() ? "" : "; ") + "gzip-compressed: inflated to " + std::to_string(g.size()) + " bytes";
   }
   return arrays;
