@@ -28,8 +28,13 @@ struct ArrayReading {
   std::string runner_up;            // e.g. "float64 big-endian"
   double runner_up_score = 0.0;
   std::string note;                 // how it was read: header evidence, candidates, skipped variables
-  uint64_t inflated_bytes = 0;      // a gzip file's: the bytes it inflated to (0: not compressed)
+  uint64_t inflated_bytes = 0;      // a gzip file's or archive member's: its bytes unpacked (0: neither)
+  std::string member;               // an archive's (tar, zip of files): the member read, else empty
 };
+
+// Where an array was read from, for reports and logs: its file, and the member of an archive
+// ("dump.zip:spectrogram.bin").
+inline std::string SourceOf(const ArrayReading& r) { return r.member.empty() ? r.path : r.path + ":" + r.member; }
 
 // A real or complex array of doubles, flat in file order.
 struct NdArray {

@@ -32,25 +32,36 @@ std::string InflatedName(const std::string& path) {
 
 }  // namespace
 
-GunzippedFile::GunzippedFile(const std::string& path) {
-  std::FILE* in = std::fopen(path.c_str(), "rb");
-  if (!in) ThrowBadInput(path, "cannot open for reading: " + std::string(std::strerror(errno)));
+std::string ReplacedAll(std::string text, const std::string& from, const std::string& to) {
+  if (from.empty()) return text;
+  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) text.replace(at, from.size(), to);
+  return text;
+}
+
+std::string MakePrivateTempDir(const std::string& prefix, const std::string& for_path) {
   std::string tmpl;
   try {
-    tmpl = (fs::temp_directory_path() / "specrecon-gunzip-XXXXXX").string();
+    tmpl = (fs::temp_directory_path() / (prefix + "-XXXXXX")).string();
   } catch (const fs::filesystem_error& e) {  // TMPDIR names no directory
-    std::fclose(in);
     ThrowOutputFailed(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp",
-                      "no temporary directory to inflate " + path + " into: " + e.code().message());
+                      "no temporary directory to unpack " + for_path + " into: " + e.code().message());
   }
   std::vector<char> buf(tmpl.begin(), tmpl.end());
   buf.push_back('\0');
-  if (!mkdtemp(buf.data())) {
+  if (!mkdtemp(buf.data()))
+    ThrowOutputFailed(tmpl, "cannot make a temporary directory to unpack " + for_path + " into: " + std::strerror(errno));
+  return buf.data();
+}
+
+GunzippedFile::GunzippedFile(const std::string& path) {
+  dir_ = MakePrivateTempDir("specrecon-gunzip", path);
+  std::FILE* in = std::fopen(path.c_str(), "rb");
+  if (!in) {
     const int e = errno;
-    std::fclose(in);
-    ThrowOutputFailed(tmpl, "cannot make a temporary directory to inflate " + path + " into: " + std::strerror(e));
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+    ThrowBadInput(path, "cannot open for reading: " + std::string(std::strerror(e)));
   }
-  dir_ = buf.data();
   file_ = (fs::path(dir_) / InflatedName(path)).string();
   std::FILE* out = std::fopen(file_.c_str(), "wb");
   z_stream z{};

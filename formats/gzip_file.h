@@ -17,6 +17,14 @@ constexpr uint64_t kMaxGunzipBytes = kMaxArrayElements * 8 + (uint64_t{1} << 20)
 // Whether a file's first bytes start a gzip member (1f 8b, method 8: deflate).
 bool LooksLikeGzip(const unsigned char* head, size_t n);
 
+// A new directory under TMPDIR only this user can enter (mkdtemp: mode 0700) ("<prefix>-XXXXXX"), for unpacking
+// `for_path`. Throws Error(kOutputFailed) naming TMPDIR or the directory when it cannot be made.
+std::string MakePrivateTempDir(const std::string& prefix, const std::string& for_path);
+
+// `text` with every occurrence of `from` replaced by `to` (a temporary file's path in a message by
+// the name of what it was unpacked from).
+std::string ReplacedAll(std::string text, const std::string& from, const std::string& to);
+
 // A gzip file inflated into a temporary directory of its own; both are removed on destruction.
 class GunzippedFile {
  public:

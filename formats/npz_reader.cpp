@@ -2,6 +2,7 @@
 
 #include <zip.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "formats/byte_source.h"
@@ -69,10 +70,7 @@ void ExpectMemberEnd(ZipMemberSource& src, const std::string& path, const std::s
   if (src.Read(&extra, 1) != 0) ThrowBadInput(path, where + "holds more bytes than its declared " + std::to_string(size) + ": corrupt");
 }
 
-}  // namespace
-
-std::vector<NdArray> ReadNpz(const std::string& path) {
-  const uint64_t file_size = RegularFileSize(path);
+std::unique_ptr<zip_t, ZipCloser> OpenZip(const std::string& path) {
   int code = 0;
   std::unique_ptr<zip_t, ZipCloser> za(zip_open(path.c_str(), ZIP_RDONLY | ZIP_CHECKCONS, &code));
   if (!za) {
@@ -82,6 +80,55 @@ std::vector<NdArray> ReadNpz(const std::string& path) {
     zip_error_fini(&err);
     ThrowBadInput(path, "not a readable zip archive (truncated or corrupt): " + why);
   }
+  return za;
+}
+
+}  // namespace
+
+std::vector<ZipEntry> ListZip(const std::string& path) {
+  std::unique_ptr<zip_t, ZipCloser> za = OpenZip(path);
+  const zip_int64_t entries = zip_get_num_entries(za.get(), 0);
+  std::vector<ZipEntry> out;
+  for (zip_int64_t i = 0; i < entries; ++i) {
+    zip_stat_t st;
+    zip_stat_init(&st);
+    if (zip_stat_index(za.get(), static_cast<zip_uint64_t>(i), 0, &st) != 0)
+      ThrowBadInput(path, "zip entry " + std::to_string(i) + ": " + zip_strerror(za.get()));
+    ZipEntry e;
+    e.index = static_cast<uint64_t>(i);
+    e.name = (st.valid & ZIP_STAT_NAME) && st.name ? st.name : "";
+    e.size = st.size;
+    out.push_back(e);
+  }
+  return out;
+}
+
+void ExtractZipEntry(const std::string& path, uint64_t index, std::FILE* out, const std::string& out_path) {
+  const uint64_t file_size = RegularFileSize(path);
+  std::unique_ptr<zip_t, ZipCloser> za = OpenZip(path);
+  zip_stat_t st;
+  zip_stat_init(&st);
+  if (zip_stat_index(za.get(), index, 0, &st) != 0) ThrowBadInput(path, "zip entry " + std::to_string(index) + ": " + zip_strerror(za.get()));
+  const std::string name = (st.valid & ZIP_STAT_NAME) && st.name ? st.name : "";
+  const std::string where = "member '" + name + "': ";
+  CheckMember(st, where, path, file_size);
+  std::unique_ptr<zip_file_t, ZipFileCloser> zf(zip_fopen_index(za.get(), index, 0));
+  if (!zf) ThrowBadInput(path, where + "cannot be opened: " + zip_strerror(za.get()));
+  ZipMemberSource src(zf.get(), path, name);
+  std::vector<unsigned char> buf(1 << 16);
+  uint64_t left = st.size;
+  while (left > 0) {
+    const size_t n = src.Read(buf.data(), static_cast<size_t>(std::min<uint64_t>(left, buf.size())));
+    if (n == 0) ThrowBadInput(path, where + "holds fewer bytes than its declared " + std::to_string(st.size) + ": corrupt");
+    if (std::fwrite(buf.data(), 1, n, out) != n) ThrowOutputFailed(out_path, "cannot write the unpacked " + path + " member '" + name + "'");
+    left -= n;
+  }
+  ExpectMemberEnd(src, path, where, st.size);
+}
+
+std::vector<NdArray> ReadNpz(const std::string& path) {
+  const uint64_t file_size = RegularFileSize(path);
+  std::unique_ptr<zip_t, ZipCloser> za = OpenZip(path);
   const zip_int64_t entries = zip_get_num_entries(za.get(), 0);
   std::vector<NdArray> out;
   std::vector<std::string> skipped;

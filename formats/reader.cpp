@@ -3,6 +3,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "formats/archive_reader.h"
 #include "formats/gzip_file.h"
 #include "formats/hdf5_reader.h"
 #include "formats/json_reader.h"
@@ -30,6 +31,14 @@ size_t Utf8Length(const unsigned char* p, size_t n) {
   }
   return len;
 }
+
+struct Pack {
+  const char* magic;
+  size_t len;
+  const char* name;
+};
+constexpr Pack kUnreadPacks[] = {{"\xFD" "7zXZ\0", 6, "xz"},       {"BZh91AY&SY", 10, "bzip2"}, {"\x28\xB5\x2F\xFD", 4, "zstd"},
+                                 {"7z\xBC\xAF\x27\x1C", 6, "7z"}, {"Rar!\x1A\x07", 6, "rar"}};
 
 }  // namespace
 
@@ -61,6 +70,16 @@ std::string SniffFormat(const std::string& path) {
   if (LooksLikeCompressedPickle(reinterpret_cast<const unsigned char*>(head), got)) return "pickle_z";
   // gzip (a .bin.gz, .npy.gz, .mat.gz, .csv.gz): inflated and read as what it holds.
   if (LooksLikeGzip(reinterpret_cast<const unsigned char*>(head), got)) return "gzip";
+  // Compressors and archivers not read: refused by name rather than read as raw bytes.
+  for (const Pack& p : kUnreadPacks) {
+    // bzip2: "BZh", the block size '1'..'9', then the first block's magic (pi's digits).
+    const bool bz = std::strcmp(p.name, "bzip2") == 0;
+    if (got >= p.len && std::memcmp(head, p.magic, bz ? 3 : p.len) == 0 &&
+        (!bz || (head[3] >= '1' && head[3] <= '9' && std::memcmp(head + 4, p.magic + 4, 6) == 0)))
+      return p.name;
+  }
+  // tar (a .tar, or what a .tar.gz inflates to): its members are read as files.
+  if (LooksLikeTar(reinterpret_cast<const unsigned char*>(head), got)) return "tar";
   // Text: printable ASCII, whitespace or valid UTF-8 (a BOM allowed), with a digit or a line end.
   const unsigned char* u = reinterpret_cast<const unsigned char*>(head);
   size_t i = (got >= 3 && std::memcmp(head, "\xEF\xBB\xBF", 3) == 0) ? 3 : 0;
@@ -88,23 +107,28 @@ std::string SniffFormat(const std::string& path) {
 
 namespace {
 
-std::vector<NdArray> ReadArraysOf(const std::string& path, const RawHints& hints, bool inflated);
+// Where a file being read sits: inside a gzip stream, inside an archive. A gzip inside a gzip and
+// an archive inside an archive are refused (a file can unpack to itself); a tar inside a gzip
+// (.tar.gz) and a gzip member of an archive are read. `only_member` picks one member of an
+// archive (a raw array read again under other hints).
+struct Nesting {
+  bool inflated = false;
+  bool in_archive = false;
+  std::string only_member;
+};
 
-// `text` with every occurrence of `from` replaced by `to`.
-std::string ReplacedAll(std::string text, const std::string& from, const std::string& to) {
-  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) text.replace(at, from.size(), to);
-  return text;
-}
+std::vector<NdArray> ReadArraysOf(const std::string& path, const RawHints& hints, const Nesting& at);
 
 // A gzip file: inflated to a temporary file (GunzippedFile) that is read as any file is; errors
-// name the gzip file, and each array's note says it was inflated. A gzip inside a gzip is refused
-// (a file can inflate to itself).
-std::vector<NdArray> ReadGzip(const std::string& path, const RawHints& hints, bool inflated) {
-  if (inflated) ThrowBadInput(path, "holds a gzip file inside its gzip stream, which is not read; gunzip it once and read the result");
+// name the gzip file, and each array's note says it was inflated.
+std::vector<NdArray> ReadGzip(const std::string& path, const RawHints& hints, const Nesting& at) {
+  if (at.inflated) ThrowBadInput(path, "holds a gzip file inside its gzip stream, which is not read; gunzip it once and read the result");
   const GunzippedFile g(path);
   std::vector<NdArray> arrays;
+  Nesting inner = at;
+  inner.inflated = true;
   try {
-    arrays = ReadArraysOf(g.path(), hints, true);
+    arrays = ReadArraysOf(g.path(), hints, inner);
   } catch (const Error& e) {
     const std::string what = ReplacedAll(e.what(), g.path(), path);
     Error again(e.code(), e.file() == g.path() || e.file().empty() ? path : e.file(), what + " (after gzip inflated it to " +
@@ -115,18 +139,43 @@ std::vector<NdArray> ReadGzip(const std::string& path, const RawHints& hints, bo
   // The temporary file is gone once this returns: readings name the gzip file.
   for (NdArray& a : arrays) {
     if (a.info.path == g.path()) a.info.path = path;
-    a.info.inflated_bytes = g.size();
+    if (a.info.member.empty()) a.info.inflated_bytes = g.size();  // a member's is its own size
     a.info.note = ReplacedAll(a.info.note, g.path(), path);
     a.info.note += std::string(a.info.note.empty() ? "" : "; ") + "gzip-compressed: inflated to " + std::to_string(g.size()) + " bytes";
   }
   return arrays;
 }
 
-std::vector<NdArray> ReadArraysOf(const std::string& path, const RawHints& hints, bool inflated) {
+// A tar archive, or a zip archive of files other than numpy's .npy members and torch.save's.
+std::vector<NdArray> ReadArchiveOf(const std::string& path, bool zip, const RawHints& hints, const Nesting& at) {
+  if (at.in_archive) ThrowBadInput(path, "is an archive inside an archive, which is not read; unpack it once and read the result");
+  Nesting inner = at;
+  inner.in_archive = true;
+  inner.only_member.clear();
+  return ReadArchive(path, zip, at.only_member, [&](const std::string& file) { return ReadArraysOf(file, hints, inner); });
+}
+
+// Whether a zip archive is numpy's (.npy members) or torch.save's (a data.pkl): read by ReadNpz.
+bool ZipHoldsArrays(const std::string& path) {
+  for (const ZipEntry& e : ListZip(path)) {
+    const std::string& n = e.name;
+    if ((n.size() >= 4 && n.compare(n.size() - 4, 4, ".npy") == 0) || (n.size() >= 8 && n.compare(n.size() - 8, 8, "data.pkl") == 0))
+      return true;
+  }
+  return false;
+}
+
+std::vector<NdArray> ReadArraysOf(const std::string& path, const RawHints& hints, const Nesting& at) {
   const uint64_t size = RegularFileSize(path);  // refuses directories, FIFOs and devices
   if (size == 0) ThrowBadInput(path, "file is empty");
   const std::string kind = SniffFormat(path);
-  if (kind == "gzip") return ReadGzip(path, hints, inflated);
+  if (kind == "gzip") return ReadGzip(path, hints, at);
+  if (kind == "tar") return ReadArchiveOf(path, false, hints, at);
+  for (const Pack& p : kUnreadPacks)
+    if (kind == p.name)
+      ThrowBadInput(path, std::string("is ") + p.name + "-compressed (or archived), which specrecon does not read; unpack it and "
+                          "read the result (gzip, zip and tar are read)");
+  if (kind == "zip" && !ZipHoldsArrays(path)) return ReadArchiveOf(path, true, hints, at);
   if (kind == "npy") return {ReadNpy(path)};
   if (kind == "zip") return ReadNpz(path);
   if (kind == "hdf5") return ReadHdf5(path);
@@ -147,6 +196,16 @@ std::vector<NdArray> ReadArraysOf(const std::string& path, const RawHints& hints
 
 }  // namespace
 
-std::vector<NdArray> ReadArrays(const std::string& path, const RawHints& hints) { return ReadArraysOf(path, hints, false); }
+std::vector<NdArray> ReadArrays(const std::string& path, const RawHints& hints) { return ReadArraysOf(path, hints, Nesting{}); }
+
+NdArray ReadArrayAgain(const ArrayReading& info, const RawHints& hints) {
+  if (info.inflated_bytes == 0) return ReadRaw(info.path, hints);
+  Nesting at;
+  at.only_member = info.member;
+  std::vector<NdArray> arrays = ReadArraysOf(info.path, hints, at);
+  if (arrays.size() != 1)
+    ThrowBadInput(info.path, (info.member.empty() ? std::string("no longer holds one array") : "member '" + info.member + "' no longer holds one array"));
+  return std::move(arrays[0]);
+}
 
 }  // namespace specrecon

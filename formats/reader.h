@@ -13,11 +13,17 @@ namespace specrecon {
 
 // What the first bytes of a file say it is: "npy", "zip" (numpy.savez or torch.save), "mat5",
 // "hdf5", "pickle", "pickle_z" (zlib or gzip of a pickle), "gzip" (of anything else), "json",
-// "printed", "text", "torch_legacy" (refused by ReadArrays) or "raw".
+// "printed", "text", "tar", "torch_legacy" (refused by ReadArrays) or "raw". A "zip" of other
+// files than .npy members or torch.save's is read as an archive, as a "tar" is.
 std::string SniffFormat(const std::string& path);
 
 // Reads every array a file holds. Throws Error(kBadInput) naming the file on malformed input or
 // an unsupported container.
 std::vector<NdArray> ReadArrays(const std::string& path, const RawHints& hints);
+
+// A raw array read again under other hints (element type, byte order, header): from its file, or,
+// when it was unpacked (info.inflated_bytes: a gzip file, an archive's member), unpacked again,
+// as its temporary file is gone. Throws Error as ReadArrays does.
+NdArray ReadArrayAgain(const ArrayReading& info, const RawHints& hints);
 
 }  // namespace specrecon

@@ -61,6 +61,8 @@ for root in ("tests/data/formats", "samples"):
                 kind = "pickle"  # joblib's compressed pickles (LooksLikeCompressedPickle)
             if kind == "raw" and data[:3] == b"\x1f\x8b\x08":
                 kind = "pickle"  # other gzip files (formats/gzip_file.h): fuzz_pickle inflates them too
+            if kind == "raw" and data[257:262] == b"ustar":
+                kind = "npz"  # tar archives (formats/archive_reader.h): fuzz_npz reads them too
             if kind in ("npy", "npz", "pickle", "mat", "hdf5"):
                 if len(data) > max_container:
                     continue  # cut containers are only broken; the malformed fixtures cover that

@@ -108,19 +108,19 @@ InferenceResult Infer(const std::vector<NdArray>& arrays, const Hints& hints) {
     r.phase_units = pr.units;
     Evidence e;
     e.source = (hints.magnitude_index || hints.phase_index) ? "given" : "inferred";
-    e.value = {{"magnitude", arrays[mag_index].info.path}, {"phase", arrays[phase_index].info.path}};
+    e.value = {{"magnitude", SourceOf(arrays[mag_index].info)}, {"phase", SourceOf(arrays[phase_index].info)}};
     e.score = pr.score;
     e.metric = "fraction of frames whose DC phase is 0 or pi with this array as the phase";
     for (const PhaseReading& o : readings)
       if (o.phase_index != pr.phase_index) {
         e.has_runner_up = true;
-        e.runner_up_value = {{"magnitude", arrays[o.magnitude_index].info.path}, {"phase", arrays[o.phase_index].info.path}};
+        e.runner_up_value = {{"magnitude", SourceOf(arrays[o.magnitude_index].info)}, {"phase", SourceOf(arrays[o.phase_index].info)}};
         e.runner_up_score = o.score;
         break;
       }
     if (!e.has_runner_up) {
       e.has_runner_up = true;
-      e.runner_up_value = {{"magnitude", arrays[phase_index].info.path}, {"phase", arrays[mag_index].info.path}};
+      e.runner_up_value = {{"magnitude", SourceOf(arrays[phase_index].info)}, {"phase", SourceOf(arrays[mag_index].info)}};
       e.runner_up_score = 0.0;
       e.note = "with the roles swapped no layout fits";
     }
@@ -161,8 +161,8 @@ InferenceResult Infer(const std::vector<NdArray>& arrays, const Hints& hints) {
       pu.note += (pu.note.empty() ? "" : "; ") + std::string("stored with low precision: DC phases within ") +
                  std::to_string(pr.tolerance) + " rad of 0 or pi";
     r.evidence["phase_units"] = pu;
-    log.Addf("roles: magnitude = %s, phase = %s in %s", arrays[mag_index].info.path.c_str(),
-             arrays[phase_index].info.path.c_str(), r.phase_units.c_str());
+    log.Addf("roles: magnitude = %s, phase = %s in %s", SourceOf(arrays[mag_index].info).c_str(),
+             SourceOf(arrays[phase_index].info).c_str(), r.phase_units.c_str());
   } else {
     ThrowUsage("three input files (axis vectors beside the spectrogram) are not supported yet");
   }

@@ -89,13 +89,15 @@ void MakeNamesUnique(std::vector<DumpSet>* sets) {
 bool IsContainer(const std::string& path) {
   const std::string kind = SniffFormat(path);
   if (kind == "zip" || kind == "pickle" || kind == "pickle_z" || kind == "json" || kind == "printed" || kind == "mat5" || kind == "hdf5" ||
-      kind == "gzip") {
+      kind == "gzip" || kind == "tar") {
     std::vector<NdArray> arrays;
     try {
       arrays = ReadArrays(path, RawHints{});
     } catch (const Error&) {
       return true;
     }
+    // An archive of files (zip, tar, tar.gz) holding more than one array is a set by itself.
+    if (!arrays.empty() && !arrays[0].info.member.empty() && arrays.size() > 1) return true;
     // A gzip file is what it holds: a raw, text or npy file inside is one array, paired by name.
     const std::string inner = arrays.empty() ? std::string() : arrays[0].info.format;
     if (kind == "gzip" && (inner == "raw" || inner == "text" || inner == "npy"))

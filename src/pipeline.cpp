@@ -15,15 +15,6 @@ namespace specrecon {
 
 namespace {
 
-// A raw array's file read again under other hints (element type, byte order, header); a gzip
-// file is inflated again (ReadArrays), as its temporary file is gone.
-NdArray ReadRawAgain(const NdArray& a, const RawHints& hints) {
-  if (a.info.inflated_bytes == 0) return ReadRaw(a.info.path, hints);
-  std::vector<NdArray> arrays = ReadArrays(a.info.path, hints);
-  if (arrays.size() != 1) ThrowBadInput(a.info.path, "no longer holds one array");
-  return std::move(arrays[0]);
-}
-
 size_t NonFinite(const std::vector<double>& v) {
   size_t n = 0;
   for (double x : v) n += !std::isfinite(x);
@@ -70,7 +61,7 @@ void AgreeOnElementCounts(std::vector<NdArray>* arrays, const RawHints& hints) {
     h.header_bytes = header;
     NdArray cand;
     try {
-      cand = ReadRawAgain(weak, h);
+      cand = ReadArrayAgain(weak.info, h);
     } catch (const Error&) {
       continue;
     }
@@ -155,7 +146,7 @@ void PreferFiniteReading(NdArray* a, const RawHints& hints) {
       h.byte_order = order;
       h.header_bytes = a->info.header_bytes;
       try {
-        NdArray cand = ReadRawAgain(*a, h);
+        NdArray cand = ReadArrayAgain(a->info, h);
         if (cand.size() != a->size()) continue;
         const double bias = std::string(order) == "big" ? 1.2 : 1.0;
         if (!found || cand.info.score > bias * best.info.score) best = std::move(cand), found = true;
@@ -183,7 +174,7 @@ void PreferUnsignedReading(NdArray* a, const RawHints& hints) {
   h.byte_order = a->info.byte_order;
   h.header_bytes = a->info.header_bytes;
   try {
-    NdArray cand = ReadRawAgain(*a, h);
+    NdArray cand = ReadArrayAgain(a->info, h);
     if (cand.size() != a->size() || !UnsignedReadsBetter(a->values, cand.values)) return;
     cand.info.dtype_given = false;
     cand.info.score = a->info.score;
@@ -226,7 +217,7 @@ RunResult RunInference(const RunOptions& options) {
   for (const NdArray& a : run.arrays) {
     char buf[512];
     std::snprintf(buf, sizeof buf, "read %s: %s %s %s, %zu values, header %llu bytes, score %.3f%s%s",
-                  a.info.path.c_str(), a.info.format.c_str(), a.info.dtype.c_str(), a.info.byte_order.c_str(),
+                  SourceOf(a.info).c_str(), a.info.format.c_str(), a.info.dtype.c_str(), a.info.byte_order.c_str(),
                   a.size(), static_cast<unsigned long long>(a.info.header_bytes), a.info.score,
                   a.info.runner_up.empty() ? "" : ", runner-up ", a.info.runner_up.c_str());
     reading.push_back(buf);

@@ -24,6 +24,7 @@ nlohmann::json BuildReport(const RunResult& run, bool with_reconstruction) {
     const ArrayReading& r = run.arrays[i].info;
     nlohmann::json in;
     in["path"] = r.path;
+    if (!r.member.empty()) in["member"] = r.member;  // an archive's member
     in["role"] = i < run.array_roles.size() && run.array_roles[i] != "spectrogram" ? nlohmann::json(run.array_roles[i])
                                                                                    : nlohmann::json(nullptr);
     if (!r.name.empty()) in["name"] = r.name;

@@ -220,6 +220,30 @@ BOOST_AUTO_TEST_CASE(gzip_files_pair_as_what_they_hold) {
   fs::remove_all(r);
 }
 
+BOOST_AUTO_TEST_CASE(an_archive_of_a_pair_is_a_set_by_itself) {
+  // A .tar.gz holding spectrogram.bin and phases.bin (make_archive_fixtures.py) is a set alone,
+  // not half of a pair with a phase file named like it; a zip of files likewise.
+  const fs::path r = test::TempPath("batch_archive");
+  fs::remove_all(r);
+  fs::create_directories(r);
+  const fs::path ar = fs::path(SPECRECON_SOURCE_DIR) / "tests/data/formats/archive";
+  fs::copy_file(ar / "phase_int16.tar.gz", r / "take1.tar.gz");
+  fs::copy_file(fs::path(SPECRECON_SOURCE_DIR) / "samples/matrix/phase_int16/phase.bin", r / "take1_phase.tar.gz.bin");
+  fs::copy_file(ar / "files_with_notes.zip", r / "notes.zip");
+  const std::vector<DumpSet> sets = FindDumpSets(r.string(), "");
+  std::set<std::vector<std::string>> got;
+  for (const DumpSet& s : sets) {
+    got.insert(SortedRelative(nlohmann::json(s.files), r));
+    // Taken as containers, before any pairing by name or by size (a lone file's reason otherwise).
+    if (s.files.size() == 1 && s.files[0].find("take1_phase") == std::string::npos)
+      BOOST_CHECK_EQUAL(s.reason, "container or complex array");
+  }
+  BOOST_CHECK_EQUAL(sets.size(), 3u);
+  BOOST_CHECK(got.count({"take1.tar.gz"}));
+  BOOST_CHECK(got.count({"notes.zip"}));
+  fs::remove_all(r);
+}
+
 BOOST_AUTO_TEST_CASE(name_roles) {
   std::string key;
   BOOST_CHECK_EQUAL(NameRole("spectrogram.bin", &key), "magnitude");

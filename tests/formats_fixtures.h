@@ -11,8 +11,12 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <unistd.h>
+
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -160,5 +164,29 @@ inline int CheckManifestFormat(const std::string& format, const nlohmann::json& 
   }
   return files;
 }
+
+// TMPDIR pointed at a directory of this test's own while it lives, so what the reader leaves
+// there can be counted.
+struct PrivateTmp {
+  std::string dir;
+  std::string old;
+  bool had = false;
+  explicit PrivateTmp(const std::string& suite) : dir("/tmp/specrecon_" + suite + "_test_" + std::to_string(::getpid())) {
+    std::filesystem::create_directories(dir);
+    if (const char* t = std::getenv("TMPDIR")) had = true, old = t;
+    ::setenv("TMPDIR", dir.c_str(), 1);
+  }
+  ~PrivateTmp() {
+    if (had) ::setenv("TMPDIR", old.c_str(), 1);
+    else ::unsetenv("TMPDIR");
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
+  size_t Left() const {
+    size_t n = 0;
+    for (const auto& e : std::filesystem::directory_iterator(dir)) (void)e, ++n;
+    return n;
+  }
+};
 
 }  // namespace specrecon::test

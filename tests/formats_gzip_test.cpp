@@ -31,36 +31,12 @@ const nlohmann::json& GzipManifest() {
   return m;
 }
 
-// TMPDIR pointed at a directory of this test's own while it lives, so what the reader leaves
-// there can be counted.
-struct PrivateTmp {
-  std::string dir = "/tmp/specrecon_gzip_test_" + std::to_string(::getpid());
-  std::string old;
-  bool had = false;
-  PrivateTmp() {
-    fs::create_directories(dir);
-    if (const char* t = std::getenv("TMPDIR")) had = true, old = t;
-    ::setenv("TMPDIR", dir.c_str(), 1);
-  }
-  ~PrivateTmp() {
-    if (had) ::setenv("TMPDIR", old.c_str(), 1);
-    else ::unsetenv("TMPDIR");
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
-  size_t Left() const {
-    size_t n = 0;
-    for (const auto& e : fs::directory_iterator(dir)) (void)e, ++n;
-    return n;
-  }
-};
-
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(formats_gzip)
 
 BOOST_AUTO_TEST_CASE(a_gzip_file_reads_as_the_file_it_compresses) {
-  PrivateTmp tmp;
+  PrivateTmp tmp("gzip");
   int n = 0;
   for (const auto& f : GzipManifest()["files"]) {
     const std::string gz = FixtureDir() + f["file"].get<std::string>();
@@ -94,7 +70,7 @@ BOOST_AUTO_TEST_CASE(a_gzip_file_reads_as_the_file_it_compresses) {
 }
 
 BOOST_AUTO_TEST_CASE(broken_gzip_fails_naming_the_file_and_leaves_nothing) {
-  PrivateTmp tmp;
+  PrivateTmp tmp("gzip");
   int n = 0;
   for (const auto& m : GzipManifest()["malformed"]) {
     ExpectBadInput(FixtureDir() + m["file"].get<std::string>(), m["phrase"].get<std::string>());
@@ -119,7 +95,7 @@ BOOST_AUTO_TEST_CASE(a_gzipped_raw_pair_is_reread_from_its_inflated_bytes) {
   // again as int16 (the counts of the two readings disagree). That second reading must inflate the
   // gzip file again: its temporary file is gone, and its own bytes are deflate (before: "holds
   // 4765 values but ... holds 35417").
-  PrivateTmp tmp;
+  PrivateTmp tmp("gzip");
   const fs::path src = fs::path(SPECRECON_SOURCE_DIR) / "samples/matrix/phase_int16";
   const fs::path dir = fs::path(tmp.dir) / "pair";
   fs::create_directories(dir);
