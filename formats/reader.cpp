@@ -11,6 +11,7 @@
 #include "formats/mat_reader.h"
 #include "formats/npy_reader.h"
 #include "formats/npz_reader.h"
+#include "formats/octave_binary_reader.h"
 #include "formats/octave_text_reader.h"
 #include "formats/pickle_reader.h"
 #include "formats/printed_reader.h"
@@ -70,6 +71,14 @@ std::string SniffFormat(const std::string& path) {
   if (LooksLikeCompressedPickle(reinterpret_cast<const unsigned char*>(head), got)) return "pickle_z";
   // gzip (a .bin.gz, .npy.gz, .mat.gz, .csv.gz): inflated and read as what it holds.
   if (LooksLikeGzip(reinterpret_cast<const unsigned char*>(head), got)) return "gzip";
+  // Octave's save -binary, and MAT v4 (no text header: the first variable's header must hold).
+  if (LooksLikeOctaveBinary(reinterpret_cast<const unsigned char*>(head), got)) return "octave_binary";
+  {
+    in.clear();
+    in.seekg(0, std::ios::end);
+    const std::streamoff end = in.tellg();
+    if (end > 0 && LooksLikeMat4(reinterpret_cast<const unsigned char*>(head), got, static_cast<uint64_t>(end))) return "mat4";
+  }
   // Compressors and archivers not read: refused by name rather than read as raw bytes.
   for (const Pack& p : kUnreadPacks) {
     // bzip2: "BZh", the block size '1'..'9', then the first block's magic (pi's digits).
@@ -180,6 +189,8 @@ std::vector<NdArray> ReadArraysOf(const std::string& path, const RawHints& hints
   if (kind == "zip") return ReadNpz(path);
   if (kind == "hdf5") return ReadHdf5(path);
   if (kind == "mat5") return ReadMat5(path);
+  if (kind == "mat4") return ReadMat4(path);
+  if (kind == "octave_binary") return ReadOctaveBinary(path);
   if (kind == "pickle") return ReadPickle(path);
   if (kind == "pickle_z") return ReadCompressedPickle(path);
   if (kind == "json" || kind == "printed") return ReadBracketedText(path);

@@ -26,6 +26,10 @@ def sniff(head):
         return "hdf5"
     if head.startswith(b"MATLAB"):
         return "mat"
+    if head.startswith(b"Octave-1-"):
+        return "mat"  # Octave's binary format: fuzz_mat reads it too
+    if len(head) >= 20 and struct.unpack("<i", head[:4])[0] in range(0, 53) and head[16:20] in (b"\x04\0\0\0", b"\x05\0\0\0"):
+        return "mat"  # a MAT v4 file (the fixtures' names are 3 or 4 characters): fuzz_mat reads it too
     body = head[3:] if head.startswith(b"\xef\xbb\xbf") else head
     try:
         body.decode("utf-8")
