@@ -48,6 +48,11 @@ std::vector<std::string> SplitFields(const std::string& line, char delim) {
   return out;
 }
 
+// A field without the double quotes around it ("1", "V1": R's write.csv, csv.QUOTE_ALL).
+std::string Unquoted(const std::string& s) {
+  return s.size() >= 2 && s.front() == '"' && s.back() == '"' ? s.substr(1, s.size() - 2) : s;
+}
+
 std::string Quoted(const std::string& s) {
   return "'" + (s.size() > 40 ? s.substr(0, 40) + "..." : s) + "'";
 }
@@ -177,12 +182,16 @@ NdArray ParseDelimitedText(const std::string& text, const std::string& path) {
   a.info.note = std::string(delim_name) + "-separated text";
   size_t cols = 0, rows = 0, first_data_line = 0;
   bool complex = false;  // a complex number was read: imag holds one value per value
+  // A header row whose first field is empty ("" or nothing) names no column there: the first
+  // column holds row labels (pandas' DataFrame.to_csv writes its index so, R's write.csv its
+  // quoted row names) and is not read.
+  bool labels = false;
   for (size_t li = 0; li < lines.size(); ++li) {
     const std::vector<std::string> fields = SplitFields(lines[li].text, delim);
     const size_t at = a.values.size();
     bool header = false;
-    for (size_t c = 0; c < fields.size(); ++c) {
-      std::string tok = fields[c];
+    for (size_t c = labels ? 1 : 0; c < fields.size(); ++c) {
+      std::string tok = Unquoted(fields[c]);
       if (decimal_comma && tok.find(',') != std::string::npos && tok.find('.') == std::string::npos &&
           tok.find(',') == tok.rfind(','))
         tok[tok.find(',')] = '.';
@@ -208,6 +217,8 @@ NdArray ParseDelimitedText(const std::string& text, const std::string& path) {
       complex = false;
       a.info.header_bytes = 0;
       a.info.note += ", header row: " + Trim(lines[li].text).substr(0, 80);
+      labels = fields.size() > 1 && Unquoted(fields[0]).empty();
+      if (labels) a.info.note += ", first column: row labels (the header names no column there), not read";
       continue;
     }
     if (rows == 0) {
@@ -222,6 +233,23 @@ NdArray ParseDelimitedText(const std::string& text, const std::string& path) {
   }
   if (rows == 0) ThrowBadInput(path, "text file holds no numbers (only a header row)");
   if (complex) a.info.note += ", complex numbers";
+  if (labels) --cols;
+  // Below a header, a first column counting the rows (0, 1, 2, ... or 1, 2, 3, ...) is an index
+  // too (pandas' index under a named header row), not a spectrogram's column.
+  if (!labels && a.info.note.find(", header row: ") != std::string::npos && cols >= 2 && rows >= 3 && !complex) {
+    const double first = a.values[0];
+    bool counts = first == 0.0 || first == 1.0;
+    for (size_t r = 1; r < rows && counts; ++r) counts = a.values[r * cols] == first + static_cast<double>(r);
+    if (counts) {
+      size_t w = 0;
+      for (size_t k = 0; k < a.values.size(); ++k)
+        if (k % cols != 0) a.values[w++] = a.values[k];
+      a.values.resize(w);
+      --cols;
+      a.info.note += ", first column: row numbers " + std::to_string(static_cast<int>(first)) + ".." +
+                     std::to_string(static_cast<int>(first) + rows - 1) + " (an index), not read";
+    }
+  }
   a.info.shape = {rows, cols};
   return a;
 }

@@ -81,6 +81,39 @@ BOOST_AUTO_TEST_CASE(delimiters_comments_and_headers) {
   BOOST_CHECK_NE(h.info.note.find("header row: freq,mag"), std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(row_labels_of_pandas_and_r_are_not_read) {
+  // pandas' DataFrame(S).to_csv() writes its index as a first column under an empty header
+  // field; R's write.csv quotes the row names and the header; an index under a named header
+  // counts the rows. Before: the index was read as a spectrogram column (a pandas pair gave
+  // -0.2 dB) and R's '"1"' was "not a number".
+  const struct {
+    const char* text;
+    std::vector<size_t> shape;
+    std::vector<double> values;
+    const char* note;
+  } cases[] = {
+      {",0,1,2\n0,0.5,1.5,2.5\n1,3.5,4.5,5.5\n", {2, 3}, {0.5, 1.5, 2.5, 3.5, 4.5, 5.5}, "first column: row labels"},
+      {"\"\",\"V1\",\"V2\"\n\"1\",0.5,1.5\n\"2\",2.5,3.5\n", {2, 2}, {0.5, 1.5, 2.5, 3.5}, "first column: row labels"},
+      {"\"\",\"V1\",\"V2\"\n\"a\",0.5,1.5\n\"b\",2.5,3.5\n", {2, 2}, {0.5, 1.5, 2.5, 3.5}, "first column: row labels"},
+      {"bin,0,1\n0,0.5,1.5\n1,2.5,3.5\n2,4.5,5.5\n", {3, 2}, {0.5, 1.5, 2.5, 3.5, 4.5, 5.5}, "row numbers 0..2 (an index)"},
+      {"\"m0\",\"m1\"\n\"0.5\",\"1.5\"\n", {1, 2}, {0.5, 1.5}, "header row"},  // every field quoted
+  };
+  for (const auto& c : cases) {
+    BOOST_TEST_CONTEXT(c.text) {
+      const NdArray a = ParseDelimitedText(c.text, "in.csv");
+      BOOST_CHECK_EQUAL_COLLECTIONS(a.info.shape.begin(), a.info.shape.end(), c.shape.begin(), c.shape.end());
+      BOOST_CHECK_EQUAL_COLLECTIONS(a.values.begin(), a.values.end(), c.values.begin(), c.values.end());
+      BOOST_CHECK_MESSAGE(a.info.note.find(c.note) != std::string::npos, a.info.note);
+    }
+  }
+  // Without a header a counting first column is data (np.savetxt of np.c_[np.arange(n), S] is
+  // not told apart), and a first data column that does not count stays.
+  const NdArray plain = ParseDelimitedText("0,5\n1,6\n2,7\n", "in.csv");
+  BOOST_CHECK_EQUAL(plain.info.shape.at(1), 2u);
+  const NdArray kept = ParseDelimitedText("f,m\n0,5\n1,6\n3,7\n", "in.csv");
+  BOOST_CHECK_EQUAL(kept.info.shape.at(1), 2u);
+}
+
 BOOST_AUTO_TEST_CASE(errors_name_line_and_column) {
   std::string csv;
   for (int i = 1; i <= 11; ++i) csv += "1,2,3\n";
