@@ -7,7 +7,7 @@
 namespace specrecon {
 namespace {
 
-enum class Kind { kF16, kF32, kF64, kI8, kU8, kI16, kU16, kI32, kU32, kI64, kU64, kBool, kC64, kC128, kNone };
+enum class Kind { kF16, kBF16, kF32, kF64, kI8, kU8, kI16, kU16, kI32, kU32, kI64, kU64, kBool, kC64, kC128, kNone };
 
 struct TypeInfo {
   const char* name;
@@ -17,6 +17,7 @@ struct TypeInfo {
 
 const TypeInfo kTypes[] = {
     {"float16", Kind::kF16, 2},   {"float32", Kind::kF32, 4},     {"float64", Kind::kF64, 8},
+    {"bfloat16", Kind::kBF16, 2},
     {"int8", Kind::kI8, 1},       {"uint8", Kind::kU8, 1},        {"int16", Kind::kI16, 2},
     {"uint16", Kind::kU16, 2},    {"int32", Kind::kI32, 4},       {"uint32", Kind::kU32, 4},
     {"int64", Kind::kI64, 8},     {"uint64", Kind::kU64, 8},      {"bool", Kind::kBool, 1},
@@ -45,6 +46,12 @@ T Load(const unsigned char* p, bool swap) {
 double LoadReal(Kind kind, const unsigned char* p, bool swap) {
   switch (kind) {
     case Kind::kF16: return HalfToDouble(Load<uint16_t>(p, swap));
+    case Kind::kBF16: {  // the top half of a float32
+      const uint32_t bits = static_cast<uint32_t>(Load<uint16_t>(p, swap)) << 16;
+      float f;
+      std::memcpy(&f, &bits, 4);
+      return f;
+    }
     case Kind::kF32: return Load<float>(p, swap);
     case Kind::kF64: return Load<double>(p, swap);
     case Kind::kI8: return static_cast<int8_t>(*p);
@@ -94,7 +101,7 @@ size_t ElementSize(const std::string& dtype) {
 bool IsComplexDtype(const std::string& dtype) { return dtype == "complex64" || dtype == "complex128"; }
 
 bool IsFloatDtype(const std::string& dtype) {
-  return dtype == "float16" || dtype == "float32" || dtype == "float64";
+  return dtype == "float16" || dtype == "bfloat16" || dtype == "float32" || dtype == "float64";
 }
 
 bool DecodeElements(const unsigned char* data, size_t count, const std::string& dtype,

@@ -64,7 +64,7 @@ const char* StorageDtype(const std::string& global) {
       {"torch.ComplexDoubleStorage", "complex128"}, {"torch.LongStorage", "int64"},
       {"torch.IntStorage", "int32"},             {"torch.ShortStorage", "int16"},
       {"torch.CharStorage", "int8"},             {"torch.ByteStorage", "uint8"},
-      {"torch.BoolStorage", "bool"}};
+      {"torch.BoolStorage", "bool"},             {"torch.BFloat16Storage", "bfloat16"}};
   auto it = m.find(global);
   return it == m.end() ? nullptr : it->second;
 }
@@ -383,7 +383,7 @@ class Unpickler {
     const ObjPtr& type = pid->items[1];
     if (type->kind != Obj::kGlobal) Fail("a storage type that is not a class");
     const char* dtype = StorageDtype(type->s);
-    if (!dtype) Fail("storage " + type->s + " is not read (bfloat16, quantised and other storages are not)");
+    if (!dtype) Fail("storage " + type->s + " is not read (quantised and other storages are not)");
     if (pid->items[2]->kind != Obj::kStr) Fail("a storage key that is not a string");
     const int64_t numel = Int(pid->items[4], "a storage's size");
     if (numel < 0 || static_cast<uint64_t>(numel) > kMaxArrayElements)

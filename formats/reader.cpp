@@ -15,6 +15,7 @@
 #include "formats/octave_text_reader.h"
 #include "formats/pickle_reader.h"
 #include "formats/printed_reader.h"
+#include "formats/safetensors_reader.h"
 #include "formats/text_reader.h"
 #include "src/errors.h"
 
@@ -71,6 +72,13 @@ std::string SniffFormat(const std::string& path) {
   if (LooksLikeCompressedPickle(reinterpret_cast<const unsigned char*>(head), got)) return "pickle_z";
   // gzip (a .bin.gz, .npy.gz, .mat.gz, .csv.gz): inflated and read as what it holds.
   if (LooksLikeGzip(reinterpret_cast<const unsigned char*>(head), got)) return "gzip";
+  // safetensors: an 8-byte header length that fits, then the JSON header's '{'.
+  {
+    in.clear();
+    in.seekg(0, std::ios::end);
+    const std::streamoff end = in.tellg();
+    if (end > 0 && LooksLikeSafetensors(path, reinterpret_cast<const unsigned char*>(head), got, static_cast<uint64_t>(end))) return "safetensors";
+  }
   // Octave's save -binary, and MAT v4 (no text header: the first variable's header must hold).
   if (LooksLikeOctaveBinary(reinterpret_cast<const unsigned char*>(head), got)) return "octave_binary";
   {
@@ -190,6 +198,7 @@ std::vector<NdArray> ReadArraysOf(const std::string& path, const RawHints& hints
   if (kind == "hdf5") return ReadHdf5(path);
   if (kind == "mat5") return ReadMat5(path);
   if (kind == "mat4") return ReadMat4(path);
+  if (kind == "safetensors") return ReadSafetensors(path);
   if (kind == "octave_binary") return ReadOctaveBinary(path);
   if (kind == "pickle") return ReadPickle(path);
   if (kind == "pickle_z") return ReadCompressedPickle(path);

@@ -13,7 +13,7 @@ namespace specrecon {
 
 // What the first bytes of a file say it is: "npy", "zip" (numpy.savez or torch.save), "mat5",
 // "hdf5", "pickle", "pickle_z" (zlib or gzip of a pickle), "gzip" (of anything else), "json",
-// "printed", "text", "tar", "octave_binary", "mat4", "torch_legacy" (refused by ReadArrays) or "raw". A "zip" of other
+// "printed", "text", "tar", "octave_binary", "mat4", "safetensors", "torch_legacy" (refused by ReadArrays) or "raw". A "zip" of other
 // files than .npy members or torch.save's is read as an archive, as a "tar" is.
 std::string SniffFormat(const std::string& path);
 

@@ -15,8 +15,11 @@ constexpr double kPi = 3.14159265358979323846;
 constexpr double kMomentum = 0.9;
 
 // Half the spacing of float16 values around v (subnormals: 2^-24 apart).
-double HalfFloat16Step(double v) {
+// Half the spacing of the values a 16-bit float holds around `v`: float16 (10 fraction bits,
+// normal from 2^-14) or bfloat16 (7 fraction bits, float32's range).
+double HalfStep16(double v, bool brain) {
   const double a = std::abs(v);
+  if (brain) return a >= 0x1p-126 ? std::ldexp(1.0, std::ilogb(a) - 8) : std::ldexp(1.0, -134);
   if (!(a >= 6.103515625e-05)) return std::ldexp(1.0, -25);
   return std::ldexp(1.0, std::ilogb(a) - 11);
 }
@@ -43,8 +46,9 @@ double RelNormDb(double num2, double den2) {
 
 MagnitudeCells CellsOfMagnitude(const NdArray& array, const std::vector<double>& raw, const MagnitudeMap& map) {
   MagnitudeCells c;
-  const bool half = array.info.dtype == "float16";
-  if (half) c.quantization = "float16";
+  const bool half = array.info.dtype == "float16" || array.info.dtype == "bfloat16";
+  const bool brain = array.info.dtype == "bfloat16";
+  if (half) c.quantization = array.info.dtype;
   else if (IntegerCodes(raw, 8)) {
     c.quantization = "integer codes";
     c.step = 1.0;
@@ -60,7 +64,7 @@ MagnitudeCells CellsOfMagnitude(const NdArray& array, const std::vector<double>&
       c.hi[i] = INFINITY;
       continue;
     }
-    const double h = half ? HalfFloat16Step(v) : 0.5 * c.step;
+    const double h = half ? HalfStep16(v, brain) : 0.5 * c.step;
     if (floor && v == map.clip_floor) {
       c.lo[i] = 0.0;
       c.hi[i] = map(v + h);
@@ -77,14 +81,15 @@ MagnitudeCells CellsOfMagnitude(const NdArray& array, const std::vector<double>&
 std::vector<double> CellsOfPhase(const NdArray& array, const std::vector<double>& raw, double radians_per_unit,
                                  std::string* quantization) {
   quantization->clear();
-  const bool half = array.info.dtype == "float16";
-  if (half) *quantization = "float16";
+  const bool half = array.info.dtype == "float16" || array.info.dtype == "bfloat16";
+  const bool brain = array.info.dtype == "bfloat16";
+  if (half) *quantization = array.info.dtype;
   else if (IntegerCodes(raw, 8)) *quantization = "integer codes";
   else return {};
   std::vector<double> hw(raw.size());
   const double r = std::abs(radians_per_unit);
   for (size_t i = 0; i < raw.size(); ++i)
-    hw[i] = !std::isfinite(raw[i]) ? kPi : half ? HalfFloat16Step(raw[i]) * r : 0.5 * r;
+    hw[i] = !std::isfinite(raw[i]) ? kPi : half ? HalfStep16(raw[i], brain) * r : 0.5 * r;
   return hw;
 }
 

@@ -189,7 +189,8 @@ BOOST_AUTO_TEST_CASE(malformed_inputs_exit_3_with_no_output) {
   const fs::path fixtures = fs::path(SPECRECON_SOURCE_DIR) / "tests/data/formats";
   std::vector<nlohmann::json> malformed;
   for (const char* name : {"manifest.json", "pickle_manifest.json", "json_manifest.json", "printed_manifest.json", "gzip_manifest.json",
-                           "archive_manifest.json", "octave_binary_manifest.json"}) {
+                           "archive_manifest.json", "octave_binary_manifest.json",
+                           "safetensors_manifest.json"}) {
     const nlohmann::json manifest = nlohmann::json::parse(Slurp((fixtures / name).string()));
     for (const auto& m : manifest["malformed"]) malformed.push_back(m);
   }
