@@ -117,7 +117,7 @@ const std::vector<CommandDoc>& CommandDocs() {
        "and the error line). One failure does not stop the rest. The grouping is printed before "
        "processing; a progress bar is drawn on stderr when it is a terminal.\n\n"
        "Grouping: only files of one directory belong together. A container (npz, torch.save, pickle, MAT, HDF5, printed "
-       "arrays, a zip or tar of dump files) holding a complex array or two arrays of two dimensions, or a complex .npy, is a set by itself; one holding "
+       "arrays, safetensors, MAT v4, Octave binary, a zip or tar of dump files) holding a complex array or two arrays of two dimensions, or a complex .npy, is a set by itself; one holding "
        "a single 2-D array (mag.mat beside phase.mat) is paired like a raw file. Names pair a magnitude with a phase when the stems are equal after "
        "removing one role word (spectrogram/phases, mag/phase, take1_mag/take1_phase, S/P, Sxx/Sxx_phase). "
        "When exactly two files of a directory are left and their sizes allow the same element count, they "

@@ -230,6 +230,10 @@ BOOST_AUTO_TEST_CASE(an_archive_of_a_pair_is_a_set_by_itself) {
   fs::copy_file(ar / "phase_int16.tar.gz", r / "take1.tar.gz");
   fs::copy_file(fs::path(SPECRECON_SOURCE_DIR) / "samples/matrix/phase_int16/phase.bin", r / "take1_phase.tar.gz.bin");
   fs::copy_file(ar / "files_with_notes.zip", r / "notes.zip");
+  // safetensors, Octave binary and MAT v4 files holding two planes likewise (before: single files,
+  // open to pairing with any file of a compatible size).
+  fs::copy_file(ar / "../safetensors/stft_pair.safetensors", r / "pair.safetensors");
+  fs::copy_file(ar / "../octave_binary/octave_le.bin", r / "octave.bin");
   const std::vector<DumpSet> sets = FindDumpSets(r.string(), "");
   std::set<std::vector<std::string>> got;
   for (const DumpSet& s : sets) {
@@ -238,8 +242,10 @@ BOOST_AUTO_TEST_CASE(an_archive_of_a_pair_is_a_set_by_itself) {
     if (s.files.size() == 1 && s.files[0].find("take1_phase") == std::string::npos)
       BOOST_CHECK_EQUAL(s.reason, "container or complex array");
   }
-  BOOST_CHECK_EQUAL(sets.size(), 3u);
+  BOOST_CHECK_EQUAL(sets.size(), 5u);
   BOOST_CHECK(got.count({"take1.tar.gz"}));
+  BOOST_CHECK(got.count({"pair.safetensors"}));
+  BOOST_CHECK(got.count({"octave.bin"}));
   BOOST_CHECK(got.count({"notes.zip"}));
   fs::remove_all(r);
 }
