@@ -73,6 +73,23 @@ inline bool SameBits(double a, double b) {
   return (std::isnan(a) && std::isnan(b)) || std::memcmp(&a, &b, sizeof a) == 0;
 }
 
+// tests/data/formats/<name> parsed (a manifest a make_*_fixtures.py script wrote).
+inline nlohmann::json LoadManifest(const std::string& name) {
+  std::ifstream in(FixtureDir() + name);
+  BOOST_REQUIRE_MESSAGE(in, "tests/data/formats/" + name + " missing: run the make_*_fixtures.py script that writes it");
+  return nlohmann::json::parse(in);
+}
+
+// `a` holds the values of `b` bit for bit (real and imaginary parts, in file order).
+inline void ExpectSameValues(const NdArray& a, const NdArray& b) {
+  BOOST_REQUIRE_EQUAL(a.values.size(), b.values.size());
+  BOOST_REQUIRE_EQUAL(a.imag.size(), b.imag.size());
+  size_t same = 0;
+  for (size_t k = 0; k < a.values.size(); ++k) same += SameBits(a.values[k], b.values[k]);
+  for (size_t k = 0; k < a.imag.size(); ++k) same += SameBits(a.imag[k], b.imag[k]);
+  BOOST_CHECK_EQUAL(same, a.values.size() + a.imag.size());
+}
+
 // Checks one returned array against one manifest array entry; `where` names it in messages.
 inline void CheckArray(const NdArray& a, const nlohmann::json& e, const std::string& where) {
   BOOST_TEST_CONTEXT(where) {

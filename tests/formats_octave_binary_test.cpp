@@ -15,22 +15,8 @@ using namespace specrecon::test;
 namespace {
 
 const nlohmann::json& OctaveManifest() {
-  static const nlohmann::json m = [] {
-    std::ifstream in(FixtureDir() + "octave_binary_manifest.json");
-    BOOST_REQUIRE_MESSAGE(in, "tests/data/formats/octave_binary_manifest.json missing: run make_octave_binary_fixtures.py");
-    return nlohmann::json::parse(in);
-  }();
+  static const nlohmann::json m = LoadManifest("octave_binary_manifest.json");
   return m;
-}
-
-// Same values bit for bit, in file order (both column-major).
-void ExpectSameValues(const NdArray& a, const NdArray& b) {
-  BOOST_REQUIRE_EQUAL(a.values.size(), b.values.size());
-  BOOST_REQUIRE_EQUAL(a.imag.size(), b.imag.size());
-  size_t same = 0;
-  for (size_t k = 0; k < a.values.size(); ++k) same += SameBits(a.values[k], b.values[k]);
-  for (size_t k = 0; k < a.imag.size(); ++k) same += SameBits(a.imag[k], b.imag[k]);
-  BOOST_CHECK_EQUAL(same, a.values.size() + a.imag.size());
 }
 
 }  // namespace

@@ -24,11 +24,7 @@ using namespace std::string_literals;
 namespace {
 
 const nlohmann::json& PickleManifest() {
-  static const nlohmann::json m = [] {
-    std::ifstream in(FixtureDir() + "pickle_manifest.json");
-    BOOST_REQUIRE_MESSAGE(in, "tests/data/formats/pickle_manifest.json missing: run make_pickle_fixtures.py");
-    return nlohmann::json::parse(in);
-  }();
+  static const nlohmann::json m = LoadManifest("pickle_manifest.json");
   return m;
 }
 
