@@ -66,6 +66,13 @@ class Cursor {
   std::FILE* f_;
 };
 
+// The note naming the variables read only to be passed over.
+std::string PassedOver(const std::vector<std::string>& names) {
+  std::string list;
+  for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;
+  return "not numeric, passed over: " + list;
+}
+
 // Octave's ls-oct-binary save types.
 const char* OctaveDtype(uint8_t code) {
   static const char* kTypes[] = {"uint8", "uint16", "uint32", "int8", "int16", "int32", "float32", "float64", "uint64", "int64"};
@@ -256,11 +263,7 @@ std::vector<NdArray> ReadOctaveBinary(const std::string& path) {
   if (r.out.empty())
     ThrowBadInput(path, "Octave binary file holds no numeric variable" + (r.stopped.empty() ? std::string() : " (" + r.stopped + ")"));
   std::string note = r.stopped;
-  if (!r.passed.empty()) {
-    std::string list;
-    for (const std::string& p : r.passed) list += (list.empty() ? "" : ", ") + p;
-    note += (note.empty() ? "" : "; ") + std::string("not numeric, passed over: ") + list;
-  }
+  if (!r.passed.empty()) note += (note.empty() ? "" : "; ") + PassedOver(r.passed);
   for (NdArray& a : r.out) {
     a.info.note += std::string(a.info.note.empty() ? "" : "; ") + "Octave binary (save -binary), " + (r.big ? "big" : "little") + "-endian";
     if (!note.empty()) a.info.note += "; " + note;
@@ -348,11 +351,8 @@ std::vector<NdArray> ReadMat4(const std::string& path) {
     out.push_back(std::move(a));
   }
   if (out.empty()) ThrowBadInput(path, "MAT v4 file holds no numeric variable");
-  if (!passed.empty()) {
-    std::string list;
-    for (const std::string& p : passed) list += (list.empty() ? "" : ", ") + p;
-    for (NdArray& a : out) a.info.note += "; not numeric, passed over: " + list;
-  }
+  if (!passed.empty())
+    for (NdArray& a : out) a.info.note += "; " + PassedOver(passed);
   return out;
 }
 

@@ -72,21 +72,16 @@ std::string SniffFormat(const std::string& path) {
   if (LooksLikeCompressedPickle(reinterpret_cast<const unsigned char*>(head), got)) return "pickle_z";
   // gzip (a .bin.gz, .npy.gz, .mat.gz, .csv.gz): inflated and read as what it holds.
   if (LooksLikeGzip(reinterpret_cast<const unsigned char*>(head), got)) return "gzip";
+  // Formats recognised by a size their header declares, checked against the file's.
+  in.clear();
+  in.seekg(0, std::ios::end);
+  const std::streamoff end = in.tellg();
+  const uint64_t file_size = end > 0 ? static_cast<uint64_t>(end) : 0;
   // safetensors: an 8-byte header length that fits, then the JSON header's '{'.
-  {
-    in.clear();
-    in.seekg(0, std::ios::end);
-    const std::streamoff end = in.tellg();
-    if (end > 0 && LooksLikeSafetensors(path, reinterpret_cast<const unsigned char*>(head), got, static_cast<uint64_t>(end))) return "safetensors";
-  }
+  if (file_size && LooksLikeSafetensors(path, reinterpret_cast<const unsigned char*>(head), got, file_size)) return "safetensors";
   // Octave's save -binary, and MAT v4 (no text header: the first variable's header must hold).
   if (LooksLikeOctaveBinary(reinterpret_cast<const unsigned char*>(head), got)) return "octave_binary";
-  {
-    in.clear();
-    in.seekg(0, std::ios::end);
-    const std::streamoff end = in.tellg();
-    if (end > 0 && LooksLikeMat4(reinterpret_cast<const unsigned char*>(head), got, static_cast<uint64_t>(end))) return "mat4";
-  }
+  if (file_size && LooksLikeMat4(reinterpret_cast<const unsigned char*>(head), got, file_size)) return "mat4";
   // Compressors and archivers not read: refused by name rather than read as raw bytes.
   for (const Pack& p : kUnreadPacks) {
     // bzip2: "BZh", the block size '1'..'9', then the first block's magic (pi's digits).
