@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <memory>
 
-#include "formats/gzip_file.h"
+#include "formats/compressed_file.h"
 #include "formats/limits.h"
 #include "formats/npz_reader.h"
 #include "src/errors.h"
@@ -90,9 +90,9 @@ struct Unpacked {
   std::FILE* Open(const std::string& path, const std::string& name, uint64_t size) {
     if (members.size() >= kMaxArchiveMembers)
       ThrowBadInput(path, "archive holds more than " + std::to_string(kMaxArchiveMembers) + " files; a dump is a few");
-    if (size > kMaxGunzipBytes)
+    if (size > kMaxUnpackedBytes)
       ThrowBadInput(path, "member '" + name + "' holds " + std::to_string(size) + " bytes, more than the " +
-                              std::to_string(kMaxGunzipBytes) + " read");
+                              std::to_string(kMaxUnpackedBytes) + " read");
     if (total + size > kMaxArchiveBytes)
       ThrowBadInput(path, "archive's members hold more than " + std::to_string(kMaxArchiveBytes) + " bytes in all");
     const fs::path sub = fs::path(dir) / std::to_string(members.size());

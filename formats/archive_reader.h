@@ -26,7 +26,7 @@ using MemberReader = std::function<std::vector<NdArray>(const std::string& file)
 // (notes, a README) is passed over with a note, unless none can be read. Each array's info.path is
 // `path`, info.member the member's name, info.name the member's stem unless a container named it,
 // info.inflated_bytes the member's size. Throws Error(kBadInput) naming `path` for a malformed or
-// truncated archive, more than kMaxArchiveMembers files, a member above kMaxGunzipBytes, members
+// truncated archive, more than kMaxArchiveMembers files, a member above kMaxUnpackedBytes, members
 // above kMaxArchiveBytes in all, or no readable member; Error(kOutputFailed) when the temporary
 // directory cannot be made or written. Nothing is left in TMPDIR.
 std::vector<NdArray> ReadArchive(const std::string& path, bool zip, const std::string& only_member, const MemberReader& read);

@@ -4,7 +4,7 @@
 #include <fstream>
 
 #include "formats/archive_reader.h"
-#include "formats/gzip_file.h"
+#include "formats/compressed_file.h"
 #include "formats/hdf5_reader.h"
 #include "formats/json_reader.h"
 #include "formats/limits.h"
@@ -39,8 +39,7 @@ struct Pack {
   size_t len;
   const char* name;
 };
-constexpr Pack kUnreadPacks[] = {{"\xFD" "7zXZ\0", 6, "xz"},       {"BZh91AY&SY", 10, "bzip2"}, {"\x28\xB5\x2F\xFD", 4, "zstd"},
-                                 {"7z\xBC\xAF\x27\x1C", 6, "7z"}, {"Rar!\x1A\x07", 6, "rar"}};
+constexpr Pack kUnreadPacks[] = {{"7z\xBC\xAF\x27\x1C", 6, "7z"}, {"Rar!\x1A\x07", 6, "rar"}};
 
 }  // namespace
 
@@ -70,8 +69,10 @@ std::string SniffFormat(const std::string& path) {
   }
   // joblib.dump(..., compress=N): a zlib or gzip stream of a pickle.
   if (LooksLikeCompressedPickle(reinterpret_cast<const unsigned char*>(head), got)) return "pickle_z";
-  // gzip (a .bin.gz, .npy.gz, .mat.gz, .csv.gz): inflated and read as what it holds.
-  if (LooksLikeGzip(reinterpret_cast<const unsigned char*>(head), got)) return "gzip";
+  // gzip, xz, bzip2 and zstd (a .bin.gz, .npy.xz, .mat.bz2, .tar.zst; joblib's other
+  // compressors): decompressed and read as what they hold. lzma_alone is sniffed last (its
+  // header is no magic number, only fields that must hold).
+  if (const auto codec = SniffCodec(reinterpret_cast<const unsigned char*>(head), got); codec && *codec != Codec::kLzma) return CodecName(*codec);
   // Formats recognised by a size their header declares, checked against the file's.
   in.clear();
   in.seekg(0, std::ios::end);
@@ -82,16 +83,12 @@ std::string SniffFormat(const std::string& path) {
   // Octave's save -binary, and MAT v4 (no text header: the first variable's header must hold).
   if (LooksLikeOctaveBinary(reinterpret_cast<const unsigned char*>(head), got)) return "octave_binary";
   if (file_size && LooksLikeMat4(reinterpret_cast<const unsigned char*>(head), got, file_size)) return "mat4";
-  // Compressors and archivers not read: refused by name rather than read as raw bytes.
-  for (const Pack& p : kUnreadPacks) {
-    // bzip2: "BZh", the block size '1'..'9', then the first block's magic (pi's digits).
-    const bool bz = std::strcmp(p.name, "bzip2") == 0;
-    if (got >= p.len && std::memcmp(head, p.magic, bz ? 3 : p.len) == 0 &&
-        (!bz || (head[3] >= '1' && head[3] <= '9' && std::memcmp(head + 4, p.magic + 4, 6) == 0)))
-      return p.name;
-  }
+  // Archivers not read: refused by name rather than read as raw bytes.
+  for (const Pack& p : kUnreadPacks)
+    if (got >= p.len && std::memcmp(head, p.magic, p.len) == 0) return p.name;
   // tar (a .tar, or what a .tar.gz inflates to): its members are read as files.
   if (LooksLikeTar(reinterpret_cast<const unsigned char*>(head), got)) return "tar";
+  if (SniffCodec(reinterpret_cast<const unsigned char*>(head), got) == Codec::kLzma) return "lzma";
   // Text: printable ASCII, whitespace or valid UTF-8 (a BOM allowed), with a digit or a line end.
   const unsigned char* u = reinterpret_cast<const unsigned char*>(head);
   size_t i = (got >= 3 && std::memcmp(head, "\xEF\xBB\xBF", 3) == 0) ? 3 : 0;
@@ -119,10 +116,11 @@ std::string SniffFormat(const std::string& path) {
 
 namespace {
 
-// Where a file being read sits: inside a gzip stream, inside an archive. A gzip inside a gzip and
-// an archive inside an archive are refused (a file can unpack to itself); a tar inside a gzip
-// (.tar.gz) and a gzip member of an archive are read. `only_member` picks one member of an
-// archive (a raw array read again under other hints).
+// Where a file being read sits: inside a compressed stream, inside an archive. A compressed
+// file inside a compressed stream and an archive inside an archive are refused (a file can
+// unpack to itself); a tar inside a compressed stream (.tar.gz, .tar.xz) and a compressed member
+// of an archive are read. `only_member` picks one member of an archive (a raw array read again
+// under other hints).
 struct Nesting {
   bool inflated = false;
   bool in_archive = false;
@@ -131,11 +129,14 @@ struct Nesting {
 
 std::vector<NdArray> ReadArraysOf(const std::string& path, const RawHints& hints, const Nesting& at);
 
-// A gzip file: inflated to a temporary file (GunzippedFile) that is read as any file is; errors
-// name the gzip file, and each array's note says it was inflated.
-std::vector<NdArray> ReadGzip(const std::string& path, const RawHints& hints, const Nesting& at) {
-  if (at.inflated) ThrowBadInput(path, "holds a gzip file inside its gzip stream, which is not read; gunzip it once and read the result");
-  const GunzippedFile g(path);
+// A compressed file: decompressed to a temporary file (DecompressedFile) that is read as any file
+// is; errors name the compressed file, and each array's note says it was decompressed.
+std::vector<NdArray> ReadCompressed(const std::string& path, Codec codec, const RawHints& hints, const Nesting& at) {
+  const std::string name = CodecName(codec);
+  const char* verb = codec == Codec::kGzip ? "inflated" : "decompressed";
+  if (at.inflated)
+    ThrowBadInput(path, "holds a compressed file inside its compressed stream, which is not read; decompress it once and read the result");
+  const DecompressedFile g(path, codec);
   std::vector<NdArray> arrays;
   Nesting inner = at;
   inner.inflated = true;
@@ -143,17 +144,17 @@ std::vector<NdArray> ReadGzip(const std::string& path, const RawHints& hints, co
     arrays = ReadArraysOf(g.path(), hints, inner);
   } catch (const Error& e) {
     const std::string what = ReplacedAll(e.what(), g.path(), path);
-    Error again(e.code(), e.file() == g.path() || e.file().empty() ? path : e.file(), what + " (after gzip inflated it to " +
-                std::to_string(g.size()) + " bytes)");
+    Error again(e.code(), e.file() == g.path() || e.file().empty() ? path : e.file(),
+                what + " (after " + name + " " + verb + " it to " + std::to_string(g.size()) + " bytes)");
     again.details = e.details;
     throw again;
   }
-  // The temporary file is gone once this returns: readings name the gzip file.
+  // The temporary file is gone once this returns: readings name the compressed file.
   for (NdArray& a : arrays) {
     if (a.info.path == g.path()) a.info.path = path;
     if (a.info.member.empty()) a.info.inflated_bytes = g.size();  // a member's is its own size
     a.info.note = ReplacedAll(a.info.note, g.path(), path);
-    a.info.note += std::string(a.info.note.empty() ? "" : "; ") + "gzip-compressed: inflated to " + std::to_string(g.size()) + " bytes";
+    a.info.note += std::string(a.info.note.empty() ? "" : "; ") + name + "-compressed: " + verb + " to " + std::to_string(g.size()) + " bytes";
   }
   return arrays;
 }
@@ -181,12 +182,13 @@ std::vector<NdArray> ReadArraysOf(const std::string& path, const RawHints& hints
   const uint64_t size = RegularFileSize(path);  // refuses directories, FIFOs and devices
   if (size == 0) ThrowBadInput(path, "file is empty");
   const std::string kind = SniffFormat(path);
-  if (kind == "gzip") return ReadGzip(path, hints, at);
+  for (const Codec c : {Codec::kGzip, Codec::kXz, Codec::kLzma, Codec::kBzip2, Codec::kZstd})
+    if (kind == CodecName(c)) return ReadCompressed(path, c, hints, at);
   if (kind == "tar") return ReadArchiveOf(path, false, hints, at);
   for (const Pack& p : kUnreadPacks)
     if (kind == p.name)
-      ThrowBadInput(path, std::string("is ") + p.name + "-compressed (or archived), which specrecon does not read; unpack it and "
-                          "read the result (gzip, zip and tar are read)");
+      ThrowBadInput(path, std::string("is a ") + p.name + " archive, which specrecon does not read; unpack it and "
+                          "read the result (zip and tar, plain or gzip, xz, bzip2 or zstd-compressed, are read)");
   if (kind == "zip" && !ZipHoldsArrays(path)) return ReadArchiveOf(path, true, hints, at);
   if (kind == "npy") return {ReadNpy(path)};
   if (kind == "zip") return ReadNpz(path);

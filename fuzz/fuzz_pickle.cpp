@@ -2,10 +2,10 @@
 // opcode interpreter, numpy array states (joblib's among them) and the checks of shapes against
 // data; zlib- and gzip-compressed pickles (joblib's compress). torch.save archives reach the
 // same interpreter through fuzz_npz. Also the inflation of any gzip file to a temporary file
-// (formats/gzip_file.h: members, padding, caps; what it inflates to is read by the other targets).
+// (formats/compressed_file.h: members, padding, caps; what it inflates to is read by the other targets).
 #include <cstdint>
 
-#include "formats/gzip_file.h"
+#include "formats/compressed_file.h"
 #include "formats/pickle_reader.h"
 #include "fuzz/fuzz_input_file.h"
 
@@ -18,7 +18,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (specrecon::LooksLikeCompressedPickle(data, size < 512 ? size : 512)) specrecon::ReadCompressedPickle(file.path());
   });
   specrecon_fuzz::ExpectOnlySpecreconErrors([&] {
-    if (specrecon::LooksLikeGzip(data, size)) specrecon::GunzippedFile g(file.path());
+    if (const auto codec = specrecon::SniffCodec(data, size)) specrecon::DecompressedFile g(file.path(), *codec);
   });
   return 0;
 }

@@ -65,8 +65,9 @@ for root in ("tests/data/formats", "samples"):
                 kind = "pickle"  # as formats/reader.cpp's LooksLikePickle
             if kind == "raw" and (data[:1] == b"\x78" or data[:2] == b"\x1f\x8b") and fn.endswith(".joblib"):
                 kind = "pickle"  # joblib's compressed pickles (LooksLikeCompressedPickle)
-            if kind == "raw" and data[:3] == b"\x1f\x8b\x08":
-                kind = "pickle"  # other gzip files (formats/gzip_file.h): fuzz_pickle inflates them too
+            if kind == "raw" and (data[:3] == b"\x1f\x8b\x08" or data[:6] == b"\xfd7zXZ\x00" or data[:3] == b"BZh"
+                                  or data[:4] == b"\x28\xb5\x2f\xfd" or fn.endswith(".lzma")):
+                kind = "pickle"  # other compressed files (formats/compressed_file.h): fuzz_pickle decompresses them too
             if kind == "raw" and data[257:262] == b"ustar":
                 kind = "npz"  # tar archives (formats/archive_reader.h): fuzz_npz reads them too
             if kind in ("npy", "npz", "pickle", "mat", "hdf5"):

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "formats/compressed_file.h"
 #include "formats/reader.h"
 #include "src/errors.h"
 
@@ -89,7 +90,7 @@ void MakeNamesUnique(std::vector<DumpSet>* sets) {
 bool IsContainer(const std::string& path) {
   const std::string kind = SniffFormat(path);
   if (kind == "zip" || kind == "pickle" || kind == "pickle_z" || kind == "json" || kind == "printed" || kind == "mat5" || kind == "hdf5" ||
-      kind == "gzip" || kind == "tar" || kind == "mat4" || kind == "octave_binary" || kind == "safetensors") {
+      IsCodecName(kind) || kind == "tar" || kind == "mat4" || kind == "octave_binary" || kind == "safetensors") {
     std::vector<NdArray> arrays;
     try {
       arrays = ReadArrays(path, RawHints{});
@@ -98,9 +99,9 @@ bool IsContainer(const std::string& path) {
     }
     // An archive of files (zip, tar, tar.gz) holding more than one array is a set by itself.
     if (!arrays.empty() && !arrays[0].info.member.empty() && arrays.size() > 1) return true;
-    // A gzip file is what it holds: a raw, text or npy file inside is one array, paired by name.
+    // A compressed file is what it holds: a raw, text or npy file inside is one array, paired by name.
     const std::string inner = arrays.empty() ? std::string() : arrays[0].info.format;
-    if (kind == "gzip" && (inner == "raw" || inner == "text" || inner == "npy"))
+    if (IsCodecName(kind) && (inner == "raw" || inner == "text" || inner == "npy"))
       return std::any_of(arrays.begin(), arrays.end(), [](const NdArray& a) { return a.is_complex(); });
     int planes = 0;
     for (const NdArray& a : arrays) {

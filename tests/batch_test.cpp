@@ -199,11 +199,12 @@ BOOST_AUTO_TEST_CASE(single_plane_containers_pair_by_name) {
     BOOST_CHECK_EQUAL(s.reason, s.files.size() == 2 ? "names take_magnitude / take_phase" : "container or complex array");
 }
 
-BOOST_AUTO_TEST_CASE(gzip_files_pair_as_what_they_hold) {
+BOOST_AUTO_TEST_CASE(compressed_files_pair_as_what_they_hold) {
   // gzip of a raw magnitude and phase pair (spectrogram.bin.gz, phases.bin.gz): a raw file inside
   // is half of a pair, matched by name without ".gz" (each was a set alone, read as a container);
-  // a gzip of an archive with two planes is a set alone. Fixtures by Python's gzip
-  // (tests/data/formats/make_gzip_fixtures.py).
+  // a gzip of an archive with two planes is a set alone. Likewise an xz and a zstd file of a pair,
+  // and a bzip2-compressed tar of two arrays. Fixtures by Python's gzip, lzma and bz2 and the zstd
+  // command (tests/data/formats/make_gzip_fixtures.py, make_compressed_fixtures.py).
   const fs::path r = test::TempPath("batch_gzip");
   fs::remove_all(r);
   fs::create_directories(r);
@@ -211,10 +212,16 @@ BOOST_AUTO_TEST_CASE(gzip_files_pair_as_what_they_hold) {
   fs::copy_file(gz / "raw_f32le.bin.gz", r / "spectrogram.bin.gz");
   fs::copy_file(gz / "raw_f32le.bin.gz", r / "phases.bin.gz");
   fs::copy_file(gz / "npz_deflated.npz.gz", r / "both.npz.gz");
+  const fs::path packed = gz / "../compressed";
+  fs::copy_file(packed / "raw_f32le.bin.xz", r / "take2_magnitude.bin.xz");
+  fs::copy_file(packed / "raw_f32le.bin.zst", r / "take2_phase.bin.zst");
+  fs::copy_file(packed / "pair.tar.bz2", r / "take3.tar.bz2");
   const std::vector<DumpSet> sets = FindDumpSets(r.string(), "");
   std::set<std::vector<std::string>> got;
   for (const DumpSet& s : sets) got.insert(SortedRelative(nlohmann::json(s.files), r));
-  BOOST_CHECK_EQUAL(sets.size(), 2u);
+  BOOST_CHECK_EQUAL(sets.size(), 4u);
+  BOOST_CHECK(got.count({"take2_magnitude.bin.xz", "take2_phase.bin.zst"}));
+  BOOST_CHECK(got.count({"take3.tar.bz2"}));
   BOOST_CHECK(got.count({"phases.bin.gz", "spectrogram.bin.gz"}));
   BOOST_CHECK(got.count({"both.npz.gz"}));
   fs::remove_all(r);

@@ -84,7 +84,7 @@ BOOST_AUTO_TEST_CASE(broken_archives_fail_naming_the_file_and_leave_nothing) {
     ExpectBadInput(FixtureDir() + m["file"].get<std::string>(), m["phrase"].get<std::string>());
     ++n;
   }
-  BOOST_CHECK_GE(n, 10);
+  BOOST_CHECK_GE(n, 9);  // seven broken archives, a 7z and a rar file
   BOOST_CHECK_EQUAL(tmp.Left(), 0u);
 }
 

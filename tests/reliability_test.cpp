@@ -188,7 +188,7 @@ BOOST_AUTO_TEST_CASE(killed_run_leaves_old_file_or_a_complete_one) {
 BOOST_AUTO_TEST_CASE(malformed_inputs_exit_3_with_no_output) {
   const fs::path fixtures = fs::path(SPECRECON_SOURCE_DIR) / "tests/data/formats";
   std::vector<nlohmann::json> malformed;
-  for (const char* name : {"manifest.json", "pickle_manifest.json", "json_manifest.json", "printed_manifest.json", "gzip_manifest.json",
+  for (const char* name : {"manifest.json", "pickle_manifest.json", "json_manifest.json", "printed_manifest.json", "gzip_manifest.json", "compressed_manifest.json",
                            "archive_manifest.json", "octave_binary_manifest.json",
                            "safetensors_manifest.json"}) {
     const nlohmann::json manifest = nlohmann::json::parse(Slurp((fixtures / name).string()));

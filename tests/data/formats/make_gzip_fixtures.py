@@ -50,8 +50,8 @@ def main():
     for rel, data, phrase in (
             ("malformed/cut.bin.gz", whole[: len(whole) // 2], "gzip stream is truncated"),
             ("malformed/bad_crc.bin.gz", bytes(flipped), "gzip stream is corrupt (incorrect data check)"),
-            ("malformed/trailing.bin.gz", whole + b"not gzip", "neither another gzip member nor zero padding"),
-            ("malformed/nested.bin.gz.gz", gz(whole), "holds a gzip file inside its gzip stream"),
+            ("malformed/trailing.bin.gz", whole + b"not gzip", "neither another gzip stream nor zero padding"),
+            ("malformed/nested.bin.gz.gz", gz(whole), "holds a compressed file inside its compressed stream"),
             ("malformed/nothing.gz", gz(b""), "gzip stream holds no data")):
         manifest["malformed"].append({"file": write(rel, data), "phrase": phrase})
     with open(os.path.join(FORMATS, "gzip_manifest.json"), "w") as f:
