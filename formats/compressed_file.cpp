@@ -6,6 +6,12 @@
 #include <zstd.h>
 #include <zstd_errors.h>
 
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -253,14 +259,41 @@ std::string ReplacedAll(std::string text, const std::string& from, const std::st
   return text;
 }
 
+void RemoveStaleUnpackDirs(const std::string& tmp) {
+  DIR* d = ::opendir(tmp.c_str());
+  if (!d) return;
+  constexpr char kPrefix[] = "specrecon-";
+  while (const dirent* e = ::readdir(d)) {
+    const std::string name = e->d_name;
+    if (name.compare(0, sizeof kPrefix - 1, kPrefix) != 0) continue;
+    // specrecon-<kind>-<pid>-XXXXXX: the pid is the field before the last.
+    const size_t last = name.rfind('-');
+    if (last == std::string::npos || last + 7 != name.size()) continue;
+    const size_t before = name.rfind('-', last - 1);
+    if (before == std::string::npos || before < sizeof kPrefix - 1 || before + 1 >= last) continue;
+    const std::string digits = name.substr(before + 1, last - before - 1);
+    if (digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string::npos) continue;
+    const long pid = std::stol(digits);
+    if (pid <= 0 || pid == ::getpid()) continue;
+    if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;  // alive (or not ours to judge)
+    struct stat st;
+    if (::fstatat(::dirfd(d), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != ::getuid()) continue;
+    std::error_code ec;
+    fs::remove_all(fs::path(tmp) / name, ec);
+  }
+  ::closedir(d);
+}
+
 std::string MakePrivateTempDir(const std::string& prefix, const std::string& for_path) {
-  std::string tmpl;
+  fs::path tmp;
   try {
-    tmpl = (fs::temp_directory_path() / (prefix + "-XXXXXX")).string();
+    tmp = fs::temp_directory_path();
   } catch (const fs::filesystem_error& e) {  // TMPDIR names no directory
     ThrowOutputFailed(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp",
                       "no temporary directory to unpack " + for_path + " into: " + e.code().message());
   }
+  RemoveStaleUnpackDirs(tmp.string());
+  const std::string tmpl = (tmp / (prefix + "-" + std::to_string(::getpid()) + "-XXXXXX")).string();
   std::vector<char> buf(tmpl.begin(), tmpl.end());
   buf.push_back('\0');
   if (!mkdtemp(buf.data()))

@@ -40,9 +40,16 @@ bool LooksLikeGzip(const unsigned char* head, size_t n);
 // GiB, and an unpacked size unknown (all FF) or at most kMaxUnpackedBytes).
 std::optional<Codec> SniffCodec(const unsigned char* head, size_t n);
 
-// A new directory under TMPDIR only this user can enter (mkdtemp: mode 0700) ("<prefix>-XXXXXX"), for unpacking
-// `for_path`. Throws Error(kOutputFailed) naming TMPDIR or the directory when it cannot be made.
+// A new directory under TMPDIR only this user can enter (mkdtemp: mode 0700) ("<prefix>-<pid>-XXXXXX"), for
+// unpacking `for_path`. Directories of that form that a run killed with SIGKILL left (this user's,
+// their pid no longer running: RemoveStaleUnpackDirs) are removed first. Throws
+// Error(kOutputFailed) naming TMPDIR or the directory when it cannot be made.
 std::string MakePrivateTempDir(const std::string& prefix, const std::string& for_path);
+
+// Removes the directories specrecon-<kind>-<pid>-XXXXXX in `tmp` that belong to this user and
+// whose pid is no longer running (a decompressed file or archive members of a run killed with
+// SIGKILL, up to 2 GiB each). Errors are ignored: this is housekeeping.
+void RemoveStaleUnpackDirs(const std::string& tmp);
 
 // `text` with every occurrence of `from` replaced by `to` (a temporary file's path in a message by
 // the name of what it was unpacked from).

@@ -6,6 +6,7 @@
 // beyond the memory allowed fail naming the file; and no temporary file is left behind.
 #include <boost/test/unit_test.hpp>
 
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -174,6 +175,35 @@ BOOST_AUTO_TEST_CASE(compressors_are_told_by_their_headers_and_raw_dumps_are_not
     ++raw;
   }
   BOOST_CHECK_GE(raw, 10);
+}
+
+BOOST_AUTO_TEST_CASE(unpacked_files_of_killed_runs_are_removed_by_the_next_unpacking) {
+  // A run killed with SIGKILL leaves its specrecon-<kind>-<pid>-XXXXXX directory (a decompressed
+  // file, archive members: up to 2 GiB each). The next run that unpacks anything removes those
+  // whose pid is gone, and keeps a running one's and other names.
+  PrivateTmp tmp("compressed");
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  BOOST_REQUIRE(child > 0);
+  int status = 0;
+  BOOST_REQUIRE_EQUAL(::waitpid(child, &status, 0), child);  // its pid is no longer running
+  const fs::path dead = fs::path(tmp.dir) / ("specrecon-xz-" + std::to_string(child) + "-Ab12Cd");
+  const fs::path dead_tar = fs::path(tmp.dir) / ("specrecon-tar-" + std::to_string(child) + "-xYz789");
+  const fs::path live = fs::path(tmp.dir) / ("specrecon-gunzip-" + std::to_string(::getppid()) + "-Ab12Cd");
+  const fs::path other = fs::path(tmp.dir) / ("specrecon-notes-" + std::to_string(child));
+  for (const fs::path& d : {dead, dead_tar, live, other}) {
+    fs::create_directories(d);
+    std::ofstream(d / "spectrogram.bin") << "left behind";
+  }
+  const std::vector<NdArray> a = ReadArrays(FixtureDir() + "compressed/raw_f32le.bin.xz", RawHints{});
+  BOOST_CHECK_EQUAL(a.size(), 1u);
+  BOOST_CHECK(!fs::exists(dead));
+  BOOST_CHECK(!fs::exists(dead_tar));
+  BOOST_CHECK(fs::exists(live / "spectrogram.bin"));
+  BOOST_CHECK(fs::exists(other / "spectrogram.bin"));
+  fs::remove_all(live);
+  fs::remove_all(other);
+  BOOST_CHECK_EQUAL(tmp.Left(), 0u);
 }
 
 BOOST_AUTO_TEST_CASE(a_gzip_of_a_pickle_stays_a_compressed_pickle) {
