@@ -11,6 +11,7 @@
 #include "formats/mat_reader.h"
 #include "formats/npy_reader.h"
 #include "formats/npz_reader.h"
+#include "formats/netcdf_reader.h"
 #include "formats/octave_binary_reader.h"
 #include "formats/octave_text_reader.h"
 #include "formats/pickle_reader.h"
@@ -55,6 +56,8 @@ std::string SniffFormat(const std::string& path) {
   // MATLAB 7.3 files are HDF5 behind a 512-byte text userblock that starts "MATLAB 7.3".
   if (got >= 10 && std::memcmp(head, "MATLAB 7.3", 10) == 0) return "hdf5";
   if (got >= 6 && std::memcmp(head, "MATLAB", 6) == 0) return "mat5";
+  // NetCDF classic (scipy.io.netcdf_file, NETCDF3_*): "CDF" and version 1, 2 or 5.
+  if (LooksLikeNetcdf(reinterpret_cast<const unsigned char*>(head), got)) return "netcdf";
   // torch.save's legacy format (PyTorch before 1.6, or _use_new_zipfile_serialization=False):
   // a pickle of its magic number 0x1950a86a20f9469cfc6c first.
   if (got >= 14 && std::memcmp(head, "\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19", 14) == 0) return "torch_legacy";
@@ -197,6 +200,7 @@ std::vector<NdArray> ReadArraysOf(const std::string& path, const RawHints& hints
   if (kind == "mat4") return ReadMat4(path);
   if (kind == "safetensors") return ReadSafetensors(path);
   if (kind == "octave_binary") return ReadOctaveBinary(path);
+  if (kind == "netcdf") return ReadNetcdf(path);
   if (kind == "pickle") return ReadPickle(path);
   if (kind == "pickle_z") return ReadCompressedPickle(path);
   if (kind == "json" || kind == "printed") return ReadBracketedText(path);

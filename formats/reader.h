@@ -14,7 +14,7 @@ namespace specrecon {
 // What the first bytes of a file say it is: "npy", "zip" (numpy.savez or torch.save), "mat5",
 // "hdf5", "pickle", "pickle_z" (zlib or gzip of a pickle), "gzip", "xz", "lzma", "bzip2", "zstd"
 // (of anything else: decompressed and read as what they hold), "7z" and "rar" (refused), "json",
-// "printed", "text", "tar", "octave_binary", "mat4", "safetensors", "torch_legacy" (refused by ReadArrays) or "raw". A "zip" of other
+// "printed", "text", "tar", "octave_binary", "mat4", "safetensors", "netcdf", "torch_legacy" (refused by ReadArrays) or "raw". A "zip" of other
 // files than .npy members or torch.save's is read as an archive, as a "tar" is.
 std::string SniffFormat(const std::string& path);
 

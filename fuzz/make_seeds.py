@@ -28,6 +28,8 @@ def sniff(head):
         return "mat"
     if len(head) > 9 and head[8:9] == b"{" and 2 <= struct.unpack("<Q", head[:8])[0] <= 100_000_000:
         return "npy"  # safetensors: fuzz_npy reads it too
+    if head[:3] == b"CDF" and head[3:4] in (b"\x01", b"\x02", b"\x05"):
+        return "mat"  # NetCDF classic: fuzz_mat reads it too
     if head.startswith(b"Octave-1-"):
         return "mat"  # Octave's binary format: fuzz_mat reads it too
     if len(head) >= 20 and struct.unpack("<i", head[:4])[0] in range(0, 53) and head[16:20] in (b"\x04\0\0\0", b"\x05\0\0\0"):

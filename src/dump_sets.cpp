@@ -90,7 +90,7 @@ void MakeNamesUnique(std::vector<DumpSet>* sets) {
 bool IsContainer(const std::string& path) {
   const std::string kind = SniffFormat(path);
   if (kind == "zip" || kind == "pickle" || kind == "pickle_z" || kind == "json" || kind == "printed" || kind == "mat5" || kind == "hdf5" ||
-      IsCodecName(kind) || kind == "tar" || kind == "mat4" || kind == "octave_binary" || kind == "safetensors") {
+      IsCodecName(kind) || kind == "tar" || kind == "mat4" || kind == "octave_binary" || kind == "safetensors" || kind == "netcdf") {
     std::vector<NdArray> arrays;
     try {
       arrays = ReadArrays(path, RawHints{});

@@ -70,7 +70,7 @@ const std::vector<CommandDoc>& CommandDocs() {
        "reconstruct FILE... -o OUT.wav [--report REPORT.json] [--html REPORT.html] [--sample-rate HZ] [hints]",
        "infer every STFT parameter not given and write the audio",
        "FILE... is one to three files in any order: a magnitude file and a phase file, one file with a "
-       "complex array or with both arrays inside (.npz, .pt, .pkl, .safetensors, .mat (v4 to 7.3), HDF5, Octave text or binary, JSON), or a "
+       "complex array or with both arrays inside (.npz, .pt, .pkl, .safetensors, .mat (v4 to 7.3), HDF5, NetCDF, Octave text or binary, JSON), or a "
        "magnitude file alone (its phase "
        "is then retrieved). Any of them may be compressed by gzip, xz, lzma, bzip2 or zstd (spectrogram.bin.gz, "
        "mag.npy.xz), and the files may come "

@@ -190,7 +190,7 @@ BOOST_AUTO_TEST_CASE(malformed_inputs_exit_3_with_no_output) {
   std::vector<nlohmann::json> malformed;
   for (const char* name : {"manifest.json", "pickle_manifest.json", "json_manifest.json", "printed_manifest.json", "gzip_manifest.json", "compressed_manifest.json",
                            "archive_manifest.json", "octave_binary_manifest.json",
-                           "safetensors_manifest.json"}) {
+                           "safetensors_manifest.json", "netcdf_manifest.json"}) {
     const nlohmann::json manifest = nlohmann::json::parse(Slurp((fixtures / name).string()));
     for (const auto& m : manifest["malformed"]) malformed.push_back(m);
   }
